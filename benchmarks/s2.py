@@ -3,13 +3,17 @@
 Run by hand in an environment that has the peers (they are not requirements of the package):
 
     python -m venv /tmp/peers && . /tmp/peers/bin/activate
-    pip install torch==2.13.0 && pip install -e . && pip install pymks porespy pyarrow "setuptools<81"
+    pip install torch==2.13.0 && pip install -e . && pip install pymks porespy pyarrow "setuptools<81" mcrpy
     python benchmarks/s2.py
 
+(mcrpy brings TensorFlow; leave it out and the MCRpy columns are skipped.)
+
 Prints one table: seconds per call (best of repeats, robust to a busy machine) and the speed-up of microvae_nb over each peer, plus the
-largest difference between our periodic S2 and PyMKS's.
+largest difference between our periodic S2 and each peer's that is comparable entry by entry.
 """
-import argparse, importlib, time, warnings
+import argparse, os, time, warnings
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 
 import numpy as np
 import torch
@@ -47,42 +51,48 @@ def ours(x, cutoff, device):
 
 
 def peers():
-    "Available peers: name -> function(batch) returning its S2 (or None when it has no comparable output)."
+    """Available peers: name -> (function(batch) -> its S2, whether that S2 is comparable to ours entry by entry).
+
+    PyMKS returns the centred periodic map (window of its default cutoff, the same as ours); MCRpy the centred
+    periodic window of one 2D image at a time; PoreSpy a radial profile of one image at a time (timed only)."""
     found = {}
     try:
         from pymks import two_point_stats
-        found['PyMKS'] = lambda x: np.asarray(two_point_stats(x, x, periodic_boundary=True))
+        found['PyMKS'] = (lambda x: np.asarray(two_point_stats(x, x, periodic_boundary=True)), True)
     except ImportError: pass
     try:
         import porespy
-        found['PoreSpy'] = lambda x: [porespy.metrics.two_point_correlation(im) for im in x]
+        found['PoreSpy'] = (lambda x: [porespy.metrics.two_point_correlation(im) for im in x], False)
     except ImportError: pass
     try:
-        importlib.import_module('mcrpy')
         from mcrpy.descriptors.FFTCorrelations import FFTCorrelations
+        import tensorflow as tf, logging
+        tf.get_logger().setLevel('ERROR'); logging.getLogger().setLevel(logging.ERROR)
         def mcrpy_s2(x):
-            f = FFTCorrelations.make_singlephase_descriptor(desired_shape_2d=x.shape[1:], limit_to=min(x.shape[1:])//2)
-            return [f(im.astype(np.float64)) for im in x]
-        found['MCRpy'] = mcrpy_s2
-    except Exception: pass
+            if x.ndim != 3: return None                       # FFTCorrelations is 2D; MCRpy's 3D path differs
+            f = FFTCorrelations.make_singlephase_descriptor(desired_shape_2d=x.shape[1:], limit_to=(min(x.shape[1:]) - 1)//2 + 1)
+            return np.stack([f(im.astype(np.float64)).numpy() for im in x])
+        found['MCRpy'] = (mcrpy_s2, True)
+    except ImportError: pass
     return found
 
 
 def main(repeats, device):
-    torch.set_num_threads(torch.get_num_threads())
     available = peers()
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}; peers: {", ".join(available) or "none"}\n')
-    header = f'{"case":18} {"microvae_nb s":>14}' + ''.join(f' {p + " s":>12} {"ratio":>7}' for p in available) + f' {"max |ours - PyMKS|":>20}'
+    header = (f'{"case":18} {"microvae_nb s":>14}' + ''.join(f' {p + " s":>12} {"ratio":>7}' for p in available)
+              + ''.join(f' {"max|ours-" + p + "|":>17}' for p, (_, comparable) in available.items() if comparable))
     print(header); print('-'*len(header))
     for name, x in cases():
         cutoff = (min(x.shape[1:]) - 1)//2
         t_ours, s2 = timed(ours(x, cutoff, device), repeats)
-        row, diff = f'{name:18} {t_ours:14.5f}', ''
-        for peer, f in available.items():
+        row, diffs = f'{name:18} {t_ours:14.5f}', ''
+        for peer, (f, comparable) in available.items():
+            if f(x) is None: row += f' {"n/a":>12} {"":>7}'; diffs += f' {"n/a":>17}' if comparable else ''; continue
             t_peer, ref = timed(lambda: f(x), max(1, repeats//3) if len(x) > 100 else repeats)
             row += f' {t_peer:12.4f} {t_peer/t_ours:6.1f}x'
-            if peer == 'PyMKS': diff = f'{np.abs(s2 - ref).max():20.2e}'
-        print(row + diff, flush=True)
+            if comparable: diffs += f' {np.abs(s2 - ref).max():17.2e}'
+        print(row + diffs, flush=True)
 
 
 if __name__ == '__main__':
