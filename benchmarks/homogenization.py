@@ -13,21 +13,14 @@ float32, and muSpectre's CG (Fourier derivative; it needs odd grids, so it runs 
 pixel-by-pixel material assignment is set-up, not timed). C11 of every run is compared with our float64 CG.
 Finally the time to label seed 002's 8900 structures of 51^3 on this machine follows from the 51^3 solve.
 """
-import argparse, time
+import argparse
 
 import numpy as np
 import torch
 
 from microvae_nb.data import gaussian_random_field
 from microvae_nb.mechanics import homogenize
-
-
-def best_time(f, repeats):
-    "Best wall time of `repeats` calls after one warm-up, and the last result."
-    out = f(); times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); out = f(); times.append(time.perf_counter() - t0)
-    return min(times), out
+from common import best_time
 
 
 def ours(phase, solver, dtype, tol):

@@ -11,7 +11,7 @@ Run by hand in an environment that has the peers (they are not requirements of t
 Prints one table: seconds per call (best of repeats, robust to a busy machine) and the speed-up of microvae_nb over each peer, plus the
 largest difference between our periodic S2 and each peer's that is comparable entry by entry.
 """
-import argparse, os, time, warnings
+import argparse, os, warnings
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 
@@ -20,16 +20,9 @@ import torch
 
 from microvae_nb.data import crops, gaussian_random_field, load_microstructure
 from microvae_nb.metrics import two_point_correlation
+from common import best_time
 
 warnings.filterwarnings('ignore')
-
-
-def timed(f, repeats):
-    "Best wall time of `repeats` calls of f (after one warm-up call), and the last result."
-    out = f(); times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); out = f(); times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def cases():
@@ -85,11 +78,11 @@ def main(repeats, device):
     print(header); print('-'*len(header))
     for name, x in cases():
         cutoff = (min(x.shape[1:]) - 1)//2
-        t_ours, s2 = timed(ours(x, cutoff, device), repeats)
+        t_ours, s2 = best_time(ours(x, cutoff, device), repeats)
         row, diffs = f'{name:18} {t_ours:14.5f}', ''
         for peer, (f, comparable) in available.items():
             if f(x) is None: row += f' {"n/a":>12} {"":>7}'; diffs += f' {"n/a":>17}' if comparable else ''; continue
-            t_peer, ref = timed(lambda: f(x), max(1, repeats//3) if len(x) > 100 else repeats)
+            t_peer, ref = best_time(lambda: f(x), max(1, repeats//3) if len(x) > 100 else repeats)
             row += f' {t_peer:12.4f} {t_peer/t_ours:6.1f}x'
             if comparable: diffs += f' {np.abs(s2 - ref).max():17.2e}'
         print(row + diffs, flush=True)
