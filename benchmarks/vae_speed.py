@@ -50,19 +50,20 @@ def pythae_run(x, batch_size, epochs):
     from pythae.models.nn import BaseEncoder, BaseDecoder
     from pythae.models.base.base_utils import ModelOutput
     from pythae.trainers import BaseTrainer, BaseTrainerConfig
+    from pythae.data.datasets import BaseDataset
     torch.manual_seed(0); net = VAE(seed001_config(32))
     class Enc(BaseEncoder):
         def __init__(self): super().__init__(); self.net = net.encoder
         def forward(self, x): mu, logvar = self.net(x); return ModelOutput(embedding=mu, log_covariance=logvar)
     class Dec(BaseDecoder):
         def __init__(self): super().__init__(); self.net = net.decoder
-        def forward(self, z): return ModelOutput(reconstruction=self.net(z))
+        def forward(self, z): return ModelOutput(reconstruction=torch.sigmoid(self.net(z)))   # our decoder gives logits
     model = BetaVAE(BetaVAEConfig(input_dim=(1, 64, 64), latent_dim=32, beta=0.1, reconstruction_loss='bce'), encoder=Enc(), decoder=Dec())
     def train(n_epochs):
         cfg = BaseTrainerConfig(output_dir='/tmp/pythae_bench', num_epochs=n_epochs, learning_rate=1e-3,
                                 per_device_train_batch_size=batch_size, per_device_eval_batch_size=batch_size, no_cuda=True,
                                 steps_saving=None, steps_predict=None)
-        BaseTrainer(model=model, train_dataset=x.numpy(), training_config=cfg).train()
+        BaseTrainer(model=model, train_dataset=BaseDataset(x, torch.zeros(len(x))), training_config=cfg).train()
     t0 = time.perf_counter(); train(1); t_one = time.perf_counter() - t0
     t0 = time.perf_counter(); train(1 + epochs); t_more = time.perf_counter() - t0
     return epochs*len(x)/(t_more - t_one)        # subtracts pythae's per-run set-up and first epoch
