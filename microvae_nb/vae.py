@@ -331,6 +331,10 @@ def _fit(self:Trainer,
 Trainer.fit = _fit
 
 # %% ../nbs/02_vae.ipynb #540c7d8a
+def _one(x) -> torch.Tensor:
+    "One image as a batch of one, a tensor staying on its device."
+    return (x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x)))[None]
+
 def _batches(model:VAE, x, batch_size:int=256):
     dev = next(model.parameters()).device
     x = as_model_input(x, model.cfg)
@@ -372,7 +376,7 @@ def perturb(model:VAE, # a trained VAE
             seed:int|None=None, # random seed
            ) -> torch.Tensor:
     "Variants of a structure: its latent mean plus Gaussian noise, decoded (seed 001, fig. 9)."
-    mu = encode(model, torch.as_tensor(np.asarray(x))[None])
+    mu = encode(model, _one(x))
     g = torch.Generator().manual_seed(seed) if seed is not None else None
     return decode(model, mu + scale*torch.randn(n, mu.shape[1], generator=g))
 
@@ -381,7 +385,7 @@ def interpolate(model:VAE, # a trained VAE
                 steps:int=7, # number of points from a to b (the middle one is the average for odd steps)
                ) -> torch.Tensor:
     "Decoded straight line between the latent means of two structures (seed 001, fig. 10)."
-    za, zb = (encode(model, torch.as_tensor(np.asarray(v))[None]) for v in (a, b))
+    za, zb = (encode(model, _one(v)) for v in (a, b))
     t = torch.linspace(0, 1, steps)[:, None]
     return decode(model, (1 - t)*za + t*zb)
 
