@@ -70,27 +70,31 @@ def activation(name:str) -> nn.Module:
     "The activation layer called `name`."
     return nn.LeakyReLU(0.2) if name == 'leaky_relu' else nn.ReLU()
 
-def _finish(layers:list, cout:int, cfg:VAEConfig) -> nn.Sequential:
-    L = LAYERS[cfg.ndim]
-    return nn.Sequential(*layers, *([L['bn'](cout)] if cfg.batch_norm else []), activation(cfg.activation))
+def _finish(layers:list, cout:int, cfg:VAEConfig, batch_norm:bool|None=None) -> nn.Sequential:
+    L, bn = LAYERS[cfg.ndim], cfg.batch_norm if batch_norm is None else batch_norm
+    return nn.Sequential(*layers, *([L['bn'](cout)] if bn else []), activation(cfg.activation))
 
 def down_block(cin:int, # input channels
                cout:int, # output channels
                cfg:VAEConfig, # the model's configuration (ndim, kernel, down-sampling, norm, activation)
+               batch_norm:bool|None=None, # override the configuration's batch normalisation for this block
               ) -> nn.Sequential:
-    "Convolution that halves every side: conv + max-pool (seed 000) or a stride-2 conv (seed 001)."
+    "Convolution that halves every side: conv + max-pool (seed 000) or a stride-2 conv (seed 001, seed 003's 4x4)."
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
-    if cfg.down == 'stride': return _finish([L['conv'](cin, cout, k, stride=2, padding=k//2)], cout, cfg)
-    return nn.Sequential(_finish([L['conv'](cin, cout, k, padding=k//2)], cout, cfg), L['pool'](2))
+    if cfg.down == 'stride': return _finish([L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2)], cout, cfg, batch_norm)
+    return nn.Sequential(_finish([L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm), L['pool'](2))
 
 def up_block(cin:int, # input channels
              cout:int, # output channels
              cfg:VAEConfig, # the model's configuration
+             batch_norm:bool|None=None, # override the configuration's batch normalisation for this block
             ) -> nn.Sequential:
-    "Convolution that doubles every side: up-sampling + conv (seed 000) or a transposed conv (seed 001)."
+    "Convolution that doubles every side: up-sampling + conv (seed 000) or a transposed conv (seed 001, seed 003's 4x4)."
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
-    if cfg.up == 'transpose': return _finish([L['convT'](cin, cout, k, stride=2, padding=k//2, output_padding=1)], cout, cfg)
-    return _finish([nn.Upsample(scale_factor=2), L['conv'](cin, cout, k, padding=k//2)], cout, cfg)
+    if cfg.up == 'transpose':
+        p = (k - 1)//2
+        return _finish([L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k)], cout, cfg, batch_norm)
+    return _finish([nn.Upsample(scale_factor=2), L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm)
 
 # %% ../nbs/02_vae.ipynb #8121efe5
 class Encoder(nn.Module):
