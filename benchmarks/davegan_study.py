@@ -1,6 +1,6 @@
 """The DA-VEGAN experiments of 03_betavae_gan, run as parallel `train_run` jobs (one process each), on a GPU if present.
 
-    python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4     # 5 materials, checkerboard, ablations
+    python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4 [--workers 2]  # 5 materials, checkerboard, ablations
     python benchmarks/davegan_study.py ellipses --steps 10000 --out runs/ellipses   # the beta sweep of section 4.2
 
 Each job writes a run folder (see `cli.train_run`) plus `model.pt` (weights and configuration only, for the notebook).
@@ -49,10 +49,11 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('part', choices=['table4', 'ellipses']); ap.add_argument('--steps', type=int, default=80_000)
     ap.add_argument('--out', default='runs/study'); ap.add_argument('--device', default=None); ap.add_argument('--only', default=None)
+    ap.add_argument('--workers', type=int, default=None)
     a = ap.parse_args()
     jobs = (table4_jobs if a.part == 'table4' else ellipse_jobs)(a.steps, a.out, a.device)
     if a.only: jobs = [j for j in jobs if j[0] in a.only.split(',')]
-    with mp.get_context('spawn').Pool(len(jobs)) as pool:
+    with mp.get_context('spawn').Pool(a.workers or len(jobs)) as pool:
         for name, m, sec in pool.imap_unordered(job, jobs):
             print(f"{name:>24}: E_rec {m['e_rec']:.3g}  E_gen {m['e_gen']:.3g}  diversity {m['diversity']:.3g}  "
                   f"copies {m['copy_fraction']:.2f}  {m['steps']} steps  {sec:.0f} s", flush=True)
