@@ -24,7 +24,8 @@ def translate(x:torch.Tensor, # images (N, C, *spatial), 2D or 3D
              ) -> torch.Tensor:
     "T(x, u): every image moved by its own displacement; pixel (.., j) of the result is pixel (.., j - u) of the input."
     if mode not in ('periodic', 'zero'): raise ValueError(f"mode must be 'periodic' or 'zero', got {mode!r}")
-    nd = shifts.shape[-1] if shifts.ndim == 2 else -1
+    if shifts.ndim != 2: raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
+    nd = shifts.shape[1]
     _check_images(x, nd)
     if shifts.shape[0] != x.shape[0]: raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} images')
     shifts = shifts.to(x.device, torch.long)
@@ -88,7 +89,7 @@ def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
                ) -> torch.Tensor:
     "T_sigma(sigma, u) = sigma (1 + s (2u - 1))."
     if not 0 <= strength < 1: raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), got {strength}')
-    return sigma*(1 + strength*(2*u - 1))
+    return augment_mean(sigma, u, strength)
 
 def prior_moments(shape:tuple, # shape of the moments (N, L)
                   sampled:bool=True, # draw the prior means from N(0, 1); False: the standard normal's moments 0 and 1

@@ -22,9 +22,9 @@ from .data import to_model_input
 
 # %% auto #0
 __all__ = ['LAYERS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
-           'reconstruction_loss', 'VAEOutput', 'LossTerms', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config',
-           'as_model_input', 'save_checkpoint', 'load_checkpoint', 'load_vae', 'Trainer', 'encode', 'decode',
-           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
+           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'VAE', 'n_parameters', 'seed000_config',
+           'seed001_config', 'as_model_input', 'save_checkpoint', 'load_checkpoint', 'load_vae', 'Trainer', 'encode',
+           'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
            'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
@@ -151,6 +151,12 @@ def reconstruction_loss(logits:torch.Tensor, # decoder logits (N, *shape)
     if kind == 'mse': return (torch.sigmoid(logits) - x)**2
     return F.binary_cross_entropy_with_logits(logits, x, reduction='none')
 
+def reduce_loss(t:torch.Tensor, # per-element loss (N, ...)
+                reduction:str='sum', # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all elements
+               ) -> torch.Tensor:
+    "A per-element loss reduced to one number, as `VAEConfig.reduction` says."
+    return t.flatten(1).sum(1).mean() if reduction == 'sum' else t.mean()
+
 # %% ../nbs/02_vae.ipynb #8ef322d8
 @dataclass
 class VAEOutput:
@@ -185,8 +191,8 @@ class VAE(nn.Module):
 
     def loss(self, x, out:VAEOutput) -> LossTerms:
         "Reconstruction + beta KL, reduced as the configuration says."
-        reduce = (lambda t: t.flatten(1).sum(1).mean()) if self.cfg.reduction == 'sum' else (lambda t: t.mean())
-        rec, kl = reduce(reconstruction_loss(out.logits, x, self.cfg.recon)), reduce(gaussian_kl(out.mu, out.logvar))
+        r = self.cfg.reduction
+        rec, kl = reduce_loss(reconstruction_loss(out.logits, x, self.cfg.recon), r), reduce_loss(gaussian_kl(out.mu, out.logvar), r)
         return LossTerms(rec + self.cfg.beta*kl, rec, kl)
 
 def n_parameters(model:nn.Module) -> int:
