@@ -5,6 +5,7 @@
 # %% ../nbs/00_data.ipynb #2d03b819
 from __future__ import annotations
 import zipfile
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -16,11 +17,100 @@ import matplotlib.pyplot as plt
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'examples_dir', 'list_examples', 'read_raw', 'otsu_threshold', 'binarize',
-           'as_labels', 'load_microstructure', 'crops', 'label_tensor', 'to_onehot', 'from_onehot', 'to_model_input',
-           'MicrostructureDataset', 'make_dataloader', 'show_images', 'gaussian_random_field', 'grf_filter_grid',
-           'ellipse_images', 'random_ellipses', 'checkerboard', 'voronoi_grains', 'digits', 'circle_points',
-           'swiss_roll']
+__all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', 'is_structure', 'check_choice', 'check_int',
+           'check_finite', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw', 'otsu_threshold',
+           'binarize', 'as_labels', 'load_microstructure', 'crops', 'as_tensor', 'label_tensor', 'to_onehot',
+           'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader', 'show_images',
+           'gaussian_random_field', 'grf_filter_grid', 'ellipse_images', 'random_ellipses', 'checkerboard',
+           'voronoi_grains', 'digits', 'circle_points', 'swiss_roll']
+
+# %% ../nbs/00_data.ipynb #bb15baa8
+MAX_PHASES = 8   # more distinct label values than this: a grey-value image, not phases
+
+class Microstructure(np.ndarray):
+    "Phase labels of *one* structure, (H, W) or (D, H, W): every axis is spatial, a volume is not a stack of slices."
+    def __new__(cls, a): return np.asarray(a).view(cls)
+    def __array_finalize__(self, parent): self.spatial = getattr(parent, 'spatial', self.ndim)
+    def __array_wrap__(self, out, context=None, return_scalar=False):
+        out = super().__array_wrap__(out, context, return_scalar)
+        if isinstance(out, Microstructure) and out.ndim != self.spatial: out = out.view(np.ndarray)
+        return out[()] if return_scalar and isinstance(out, np.ndarray) and out.ndim == 0 else out
+
+def is_structure(x) -> bool:
+    "Whether `x` is a `Microstructure` with all its spatial axes (a slice, a stack or `x[None]` is not)."
+    return isinstance(x, Microstructure) and x.ndim == x.spatial
+
+# %% ../nbs/00_data.ipynb #e0a5eda2
+def check_choice(name:str, # the argument's name, for the message
+                 value, # what was given
+                 choices, # the allowed values
+                ):
+    "`value` if it is one of `choices`, else a ValueError listing them."
+    if isinstance(value, (bool, np.bool_)) or value not in choices:
+        raise ValueError(f'{name} must be one of {tuple(choices)}, got {value!r}')
+    return value
+
+def check_int(name:str, # the argument's name
+              value, # what was given: an int or NumPy integer (an integral float like 2.0 is accepted)
+              low:int=1, # the smallest allowed value
+             ) -> int:
+    "`value` as an int if it is an integer >= `low`, else a ValueError."
+    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not np.isfinite(value) or value != int(value) or value < low:
+        raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
+    return int(value)
+
+# %% ../nbs/00_data.ipynb #6e02bab8
+def check_finite(name:str, # the argument's name
+                 value, # a number, sequence or array
+                 low:float=-np.inf, # smallest allowed value
+                 high:float=np.inf, # largest allowed value
+                 open_low:bool=False, # exclude `low` itself
+                ) -> np.ndarray:
+    "`value` as a float64 array if all its entries are finite numbers in range, else a ValueError."
+    try: a = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value, dtype=np.float64)
+    except (TypeError, ValueError): raise ValueError(f'{name} must be a number, got {value!r}') from None
+    if not np.isfinite(a).all(): raise ValueError(f'{name} must be finite (no NaN or inf), got {value!r}')
+    if (a < low).any() or (open_low and (a == low).any()) or (a > high).any():
+        bound = f'> {low}' if open_low else f'>= {low}'
+        raise ValueError(f'{name} must lie in [{low}, {high}] ({bound}), got {value!r}')
+    return a
+
+# %% ../nbs/00_data.ipynb #f698fb4b
+@dataclass(frozen=True)
+class Layout:
+    "How the axes of an input are read."
+    ndim: int # number of spatial axes, 2 or 3
+    batch: bool # a leading batch axis N
+    channels: bool # a channel axis C after the batch axis (a model tensor)
+
+_FORMS = ('one structure (H, W) / (D, H, W), a batch (N, H, W) / (N, D, H, W), '
+          'or a model tensor (N, C, H, W) / (N, C, D, H, W)')
+
+def _default_ndim(x, name:str) -> int:
+    "The spatial axes of `x` when nobody said: the shape rule's table."
+    shape = tuple(x.shape)
+    if is_structure(x) and x.ndim in (2, 3): return x.ndim
+    if len(shape) in (2, 3): return 2
+    if len(shape) == 5: return 3
+    if len(shape) == 4 and shape[1] > MAX_PHASES: return 3
+    if len(shape) == 4:
+        raise ValueError(f'{name} has shape {shape}: a batch of {shape[0]} volumes {shape[1:]}, or a model tensor of '
+                         f'{shape[0]} 2D images with {shape[1]} channels? Pass ndim=2 for model output (N, C, H, W), '
+                         'ndim=3 for volumes (N, D, H, W)')
+    raise ValueError(f'{name} has shape {shape}; expected {_FORMS}')
+
+# %% ../nbs/00_data.ipynb #b49d11c7
+def layout(x, # an array, tensor or `Microstructure`
+           ndim:int|None=None, # number of spatial axes, 2 or 3; None: by the shape rule
+           name:str='x', # the argument's name, for error messages
+          ) -> Layout:
+    "Which axes of `x` are batch, channel and spatial axes: the package's one shape rule."
+    if ndim is None: ndim = _default_ndim(x, name)
+    check_choice('ndim', ndim, (2, 3))
+    extra = len(x.shape) - ndim
+    if extra not in (0, 1, 2): raise ValueError(f'{name} has shape {tuple(x.shape)}; with ndim={ndim} expected {_FORMS}')
+    return Layout(int(ndim), extra > 0, extra == 2)
 
 # %% ../nbs/00_data.ipynb #fad50a4d
 def examples_dir() -> Path:
@@ -122,7 +212,7 @@ def _check_image(a: np.ndarray, src) -> np.ndarray:
     return a
 
 def as_labels(a, # raw image values
-              max_phases:int=8, # at most this many distinct values count as phases
+              max_phases:int=MAX_PHASES, # at most this many distinct values count as phases
               src='the input', # where `a` came from, for error messages
              ) -> np.ndarray:
     "Phase labels `0 … k-1` (uint8) from a segmented image; grey-value images are refused."
@@ -136,11 +226,11 @@ def as_labels(a, # raw image values
 
 def load_microstructure(src, # bundled example name, path (.npy/.npz/.png/.tif/.bmp), folder of slices, or array
                         threshold:float|str|None=None, # binarise grey values: a number or 'otsu'; None keeps labels
-                        max_phases:int=8, # at most this many distinct values count as phase labels
-                       ) -> np.ndarray:
-    "Integer phase labels (uint8) of shape (H, W) or (D, H, W) from a file, folder, example name or array."
+                        max_phases:int=MAX_PHASES, # at most this many distinct values count as phase labels
+                       ) -> Microstructure:
+    "One structure's integer phase labels (uint8), (H, W) or (D, H, W), from a file, folder, example name or array."
     a = _check_image(read_raw(src), src)
-    return binarize(a, threshold) if threshold is not None else as_labels(a, max_phases, src)
+    return Microstructure(binarize(a, threshold) if threshold is not None else as_labels(a, max_phases, src))
 
 # %% ../nbs/00_data.ipynb #c9992adf
 def crops(img, # phase labels (H, W) or (D, H, W)
@@ -150,8 +240,10 @@ def crops(img, # phase labels (H, W) or (D, H, W)
          ) -> np.ndarray:
     "Crops of `img`, shape (n, size, size[, size]): the non-overlapping grid, or `n` random positions."
     img = np.asarray(img)
-    if img.ndim not in (2, 3): raise ValueError(f'Expected a 2D or 3D image, got shape {img.shape}')
-    if size < 1 or size > min(img.shape): raise ValueError(f'Crop size {size} does not fit in an image of shape {img.shape}')
+    if img.ndim not in (2, 3): raise ValueError(f'Expected one 2D or 3D image, got shape {img.shape}')
+    size = check_int('size', size)
+    if size > min(img.shape): raise ValueError(f'Crop size {size} does not fit in an image of shape {img.shape}')
+    n = None if n is None else check_int('n', n)
     if n is None:
         grid = [s//size for s in img.shape]
         blocks = img[tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g, size)])
@@ -161,21 +253,38 @@ def crops(img, # phase labels (H, W) or (D, H, W)
     return np.stack([img[tuple(slice(o, o + size) for o in start)] for start in starts])
 
 # %% ../nbs/00_data.ipynb #55ac027f
+def as_tensor(x, # array, tensor, `Microstructure` or nested lists of numbers
+              name:str='x', # the argument's name, for error messages
+             ) -> torch.Tensor:
+    "`x` as a tensor (no copy for tensors; bool becomes uint8), refusing non-numeric data, NaN, inf and empty input."
+    t = x if isinstance(x, torch.Tensor) else np.asarray(x)
+    if not isinstance(t, torch.Tensor):
+        if not (np.issubdtype(t.dtype, np.number) or t.dtype == bool):
+            raise ValueError(f'{name} must hold numbers, got dtype {t.dtype}')
+        t = torch.as_tensor(np.ascontiguousarray(t))
+    t = t.to(torch.uint8) if t.dtype == torch.bool else t
+    if t.numel() == 0: raise ValueError(f'{name} is empty (shape {tuple(t.shape)})')
+    if t.is_floating_point() and not torch.isfinite(t).all(): raise ValueError(f'{name} contains NaN or inf')
+    return t
+
 def label_tensor(labels, # phase labels: array, tensor or nested lists of integers (integer-valued floats allowed)
+                 name:str='labels', # the argument's name, for error messages
                 ) -> torch.Tensor:
-    "Phase labels as a long tensor; a clear error for non-integer (or NaN) values."
-    t = labels if isinstance(labels, torch.Tensor) else torch.as_tensor(np.asarray(labels))
+    "Phase labels as a long tensor; a clear error for non-integer, negative, NaN or empty input."
+    t = as_tensor(labels, name)
     if t.is_floating_point() and not torch.equal(t, t.round()):
-        raise ValueError('Phase labels must be integers (0, 1, ...); got non-integer values')
+        raise ValueError(f'{name}: phase labels must be integers (0, 1, ...); got non-integer values')
+    if t.min() < 0: raise ValueError(f'{name}: phase labels must be >= 0, got {int(t.min())}')
     return t.long()
 
+# %% ../nbs/00_data.ipynb #f8abc2f4
 def to_onehot(labels, # integer phase labels (N, *spatial)
               n_phases:int|None=None, # number of phases k; default: max label + 1
              ) -> torch.Tensor:
     "One-hot float tensor (N, k, *spatial) from phase labels (N, *spatial)."
     t = label_tensor(labels)
-    k = n_phases or int(t.max()) + 1
-    if t.min() < 0 or t.max() >= k: raise ValueError(f'Phase labels must lie in 0..{k-1}, got {int(t.min())}..{int(t.max())}')
+    k = int(t.max()) + 1 if n_phases is None else check_int('n_phases', n_phases, 2)
+    if t.max() >= k: raise ValueError(f'Phase labels must lie in 0..{k-1}, got {int(t.min())}..{int(t.max())}')
     return F.one_hot(t, k).movedim(-1, 1).float()
 
 def from_onehot(x:torch.Tensor, # one-hot or soft phase channels (N, k, *spatial)
@@ -183,16 +292,33 @@ def from_onehot(x:torch.Tensor, # one-hot or soft phase channels (N, k, *spatial
     "Phase labels (N, *spatial) from one-hot (or probability) channels: the most likely phase."
     return x.argmax(1)
 
-def to_model_input(images, # phase labels (N, *spatial), or floats in [0, 1] already
+# %% ../nbs/00_data.ipynb #54f84dd5
+def _check_unit(t:torch.Tensor, name:str) -> torch.Tensor:
+    "`t` if its values lie in [0, 1] (probabilities, indicators), else a clear error."
+    lo, hi = float(t.min()), float(t.max())
+    if lo < 0 or hi > 1: raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, {hi:.4g}]')
+    return t
+
+def _n_channels(n_phases:int) -> int: return 1 if n_phases == 2 else n_phases
+
+def to_model_input(images, # a structure, a batch of phase labels (or of floats in [0, 1]), or model input
                    n_phases:int|None=None, # number of phases; default: from the labels
+                   ndim:int|None=None, # spatial axes; default: the shape rule (`layout`)
                   ) -> torch.Tensor:
     "Float tensor (N, C, *spatial) for a model: the phase-1 indicator (C=1) for two phases, one-hot for more."
-    t = images if isinstance(images, torch.Tensor) else torch.as_tensor(np.asarray(images))
-    if t.is_floating_point() and not torch.equal(t, t.round()):
-        if torch.isnan(t).any() or t.min() < 0 or t.max() > 1: raise ValueError('Float images must lie in [0, 1] without NaN')
-        return t.float().unsqueeze(1)
-    k = n_phases or max(int(t.max()) + 1, 2)
-    return t.float().unsqueeze(1) if k == 2 else to_onehot(t, k)
+    lay, t = layout(images, ndim, 'images'), as_tensor(images, 'images')
+    if lay.channels:
+        if n_phases is not None and t.shape[1] != _n_channels(n_phases):
+            raise ValueError(f'images have {t.shape[1]} channels, {n_phases} phases need {_n_channels(n_phases)}')
+        return _check_unit(t.float(), 'images')
+    t = t if lay.batch else t[None]
+    if t.is_floating_point() and not torch.equal(t, t.round()): return _check_unit(t.float(), 'images')[:, None]
+    t = label_tensor(t, 'images')
+    k = max(int(t.max()) + 1, 2) if n_phases is None else check_int('n_phases', n_phases, 2)
+    if n_phases is None and k > MAX_PHASES:
+        raise ValueError(f'images hold labels up to {k - 1}: more than {MAX_PHASES} phases looks like a 0/255 mask or '
+                         'grey values; relabel with as_labels or load_microstructure, or pass n_phases')
+    return t.float()[:, None] if k == 2 else to_onehot(t, k)
 
 # %% ../nbs/00_data.ipynb #ba421d04
 class MicrostructureDataset(Dataset):
@@ -218,25 +344,26 @@ def make_dataloader(images, # phase labels (N, *spatial) or floats in [0, 1]
                     drop_last:bool=False, # drop the last incomplete batch
                    ) -> DataLoader:
     "A DataLoader over a `MicrostructureDataset`, shuffled reproducibly when `seed` is given."
+    batch_size = check_int('batch_size', batch_size)
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     return DataLoader(MicrostructureDataset(images, targets, n_phases), batch_size=batch_size, shuffle=shuffle,
                       generator=generator, drop_last=drop_last)
 
 # %% ../nbs/00_data.ipynb #bcd9a832
-def _to_2d_images(ims, ndim:int) -> list:
+def _to_2d_images(ims, ndim:int|None) -> list:
     "Drawable 2D images from labels, model tensors (N, C, ...), volumes, or a list of any of them (sizes may differ)."
     if isinstance(ims, (list, tuple)): return [im for x in ims for im in _to_2d_images(x, ndim)]
+    lay = layout(ims, ndim or (ims.ndim if is_structure(ims) else 2), 'ims')
     a = ims.detach().float().cpu().numpy() if isinstance(ims, torch.Tensor) else np.asarray(ims, dtype=np.float32)
-    if a.ndim == ndim: a = a[None]
-    if a.ndim == ndim + 2: a = a[:, 0] if a.shape[1] == 1 else a.argmax(1).astype(np.float32)
-    if a.ndim != ndim + 1: raise ValueError(f'Expected images (N, *spatial) or (N, C, *spatial) with {ndim} spatial dims, got shape {a.shape}')
-    return list(a[:, a.shape[1]//2] if ndim == 3 else a)
+    a = a if lay.batch else a[None]
+    if lay.channels: a = a[:, 0] if a.shape[1] == 1 else a.argmax(1).astype(np.float32)
+    return list(a[:, a.shape[1]//2] if lay.ndim == 3 else a)
 
-def show_images(ims, # images (N, H, W), (N, C, H, W), or volumes with ndim=3
+def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or volumes with ndim=3
                 ncols:int|None=None, # columns of the grid; default: about square
                 titles:list|None=None, # one title per image
                 size:float=1.6, # inches per image
-                ndim:int=2, # spatial dims; 3 draws each volume's middle slice
+                ndim:int|None=None, # spatial dims; 3 draws each volume's middle slice; None: 2 unless a volume
                 cmap:str='gray', # matplotlib colour map
                 vmin:float|None=0, # colour range; None: per image
                 vmax:float|None=None, # colour range; None: the largest value in the stack
@@ -244,7 +371,9 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), or volumes with ndim=3
                ) -> plt.Figure:
     "Draw images in a grid and return the figure."
     a = _to_2d_images(ims, ndim)
-    n = len(a); ncols = ncols or int(np.ceil(np.sqrt(n))); nrows = int(np.ceil(n/ncols))
+    n = len(a)
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n/ncols))
     vmax = max(float(im.max()) for im in a) if vmax is None and vmin is not None else vmax
     fig, axs = plt.subplots(nrows, ncols, figsize=(size*ncols, size*nrows + (0.3 if suptitle else 0)), squeeze=False)
     for i, ax in enumerate(axs.flat):
@@ -285,9 +414,9 @@ def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
     "Two-phase structures (n, *shape): uniform noise filtered by a diagonal Gaussian, thresholded at fraction `vf`."
     shape = tuple(shape); sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
     if len(shape) not in (2, 3) or len(sigma) != len(shape): raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma {sigma}')
-    if min(sigma) < 0: raise ValueError(f'Filter widths must be >= 0, got {sigma}')
-    vf = torch.as_tensor(vf, dtype=torch.float64, device=device).expand(n)
-    if vf.min() < 0 or vf.max() > 1: raise ValueError(f'Volume fractions must lie in [0, 1]')
+    check_finite('sigma', sigma, low=0)
+    n = check_int('n', n)
+    vf = torch.as_tensor(check_finite('vf', vf, 0, 1), device=device).expand(n)
     gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
     field = torch.rand((n, *shape), generator=gen, device=device, dtype=torch.float64)
     return _threshold_to_fraction(_gaussian_filter_fft(field, sigma), vf).cpu().numpy()
@@ -312,43 +441,58 @@ def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)
     u = dx*np.cos(phi) + dy*np.sin(phi); v = -dx*np.sin(phi) + dy*np.cos(phi)
     return ((u/a)**2 + (v/b)**2 <= 1).astype(np.uint8)
 
+# %% ../nbs/00_data.ipynb #905a4518
+def _ellipse_draws(rng, n:int, size:int, area_fraction, aspect, margin:float) -> np.ndarray:
+    "Up to `n` parameter rows (a, b, x1, x2, phi) of ellipses inside the image, from one round of draws."
+    f, r, phi = rng.uniform(*area_fraction, n), rng.uniform(*aspect, n), rng.uniform(0, np.pi, n)
+    a = np.sqrt(f*size**2*r/np.pi)
+    b = a/r
+    half_x = np.sqrt((a*np.cos(phi))**2 + (b*np.sin(phi))**2) + margin
+    half_y = np.sqrt((a*np.sin(phi))**2 + (b*np.cos(phi))**2) + margin
+    ok = (half_x < size/2) & (half_y < size/2)
+    x1, x2 = rng.uniform(half_x[ok], size - half_x[ok]), rng.uniform(half_y[ok], size - half_y[ok])
+    rows = np.stack([a[ok], b[ok], x1, x2, phi[ok]], 1)
+    return rows[ellipse_images(rows, size).reshape(len(rows), -1).any(1)] if len(rows) else rows
+
+# %% ../nbs/00_data.ipynb #5a18cce8
 def random_ellipses(n:int, # number of images
                     size:int=32, # side of the square images
                     area_fraction:tuple=(0.012, 0.19), # range of the inclusion's area fraction
                     aspect:tuple=(1., 4.), # range of a/b
                     margin:float=1.0, # least distance (pixels) between the ellipse and the image border
                     seed:int|None=None, # random seed
+                    max_rounds:int=100, # rounds of n draws before giving up
                    ) -> tuple[np.ndarray, np.ndarray]:
     "Images (n, size, size) with one ellipse each, inside the image, and their parameters (n, 5): a, b, x1, x2, phi."
-    rng = np.random.default_rng(seed); rows = []
-    while sum(len(r) for r in rows) < n:
-        f = rng.uniform(*area_fraction, n); r = rng.uniform(*aspect, n); phi = rng.uniform(0, np.pi, n)
-        a = np.sqrt(f*size**2*r/np.pi); b = a/r
-        half_x = np.sqrt((a*np.cos(phi))**2 + (b*np.sin(phi))**2); half_y = np.sqrt((a*np.sin(phi))**2 + (b*np.cos(phi))**2)
-        ok = (half_x + margin < size/2) & (half_y + margin < size/2)
-        a, b, phi, half_x, half_y = a[ok], b[ok], phi[ok], half_x[ok] + margin, half_y[ok] + margin
-        x1 = rng.uniform(half_x, size - half_x); x2 = rng.uniform(half_y, size - half_y)
-        rows.append(np.stack([a, b, x1, x2, phi], 1))
+    n, size = check_int('n', n), check_int('size', size)
+    check_finite('area_fraction', area_fraction, 0, 1, open_low=True)
+    check_finite('aspect', aspect, 1)
+    check_finite('margin', margin, 0)
+    rng, rows = np.random.default_rng(seed), []
+    for _ in range(check_int('max_rounds', max_rounds)):
+        rows.append(_ellipse_draws(rng, n, size, area_fraction, aspect, margin))
+        if sum(len(r) for r in rows) >= n: break
+    else: raise ValueError(f'No ellipse of area fraction {area_fraction} and aspect {aspect} fits into a {size} x {size} '
+                           f'image with margin {margin} (in {max_rounds} rounds): lower them or enlarge size')
     params = np.concatenate(rows)[:n]
     return ellipse_images(params, size), params
 
 # %% ../nbs/00_data.ipynb #d4dba971
 def checkerboard(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                  tile:int=8, # side of one square (cube) in pixels
-                ) -> np.ndarray:
-    "A checkerboard (uint8): phase 1 where the sum of the tile indices is even."
-    if tile < 1: raise ValueError(f'tile must be >= 1, got {tile}')
-    index = np.indices(shape)//tile
-    return (index.sum(0) % 2 == 0).astype(np.uint8)
+                ) -> Microstructure:
+    "One checkerboard (uint8): phase 1 where the sum of the tile indices is even."
+    index = np.indices(shape)//check_int('tile', tile)
+    return Microstructure((index.sum(0) % 2 == 0).astype(np.uint8))
 
 # %% ../nbs/00_data.ipynb #384b1ddf
 def voronoi_grains(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                    n_grains:int=20, # number of grains
                    width:int=1, # boundary thickness in pixels
                    seed:int|None=None, # random seed
-                  ) -> tuple[np.ndarray, np.ndarray]:
+                  ) -> tuple[Microstructure, np.ndarray]:
     "A periodic grain structure: phases (grains 1, boundaries 0) and grain ids, both of `shape`."
-    shape = tuple(shape)
+    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width', width)
     seeds = np.random.default_rng(seed).random((n_grains, len(shape)))*np.array(shape)
     coords = np.indices(shape).reshape(len(shape), -1).T + 0.5
     dist2 = np.zeros((len(coords), n_grains), dtype=np.float32)
@@ -358,7 +502,7 @@ def voronoi_grains(shape:tuple=(64, 64), # spatial shape, 2D or 3D
     boundary = np.zeros(shape, dtype=bool)
     for ax in range(len(shape)):
         for step in range(1, width + 1): boundary |= grains != np.roll(grains, -step, ax)
-    return (~boundary).astype(np.uint8), grains
+    return Microstructure((~boundary).astype(np.uint8)), grains
 
 # %% ../nbs/00_data.ipynb #4a6ee989
 def digits() -> tuple[np.ndarray, np.ndarray]:
