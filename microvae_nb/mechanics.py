@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
+from fastcore.meta import delegates
 
-from .data import gaussian_random_field, grf_filter_grid, label_tensor
+from .data import gaussian_random_field, grf_filter_grid, layout, check_choice, check_int, check_finite
+from .metrics import labels_of
 
 # %% auto #0
 __all__ = ['SOLVERS', 'lame_constants', 'mandel_basis', 'to_mandel', 'isotropic_stiffness', 'homogenize', 'effective_stiffness',
@@ -22,17 +24,20 @@ def lame_constants(E, # Young's modulus per phase
                    nu, # Poisson ratio per phase (or one for all)
                   ) -> tuple[np.ndarray, np.ndarray]:
     "Lame constants (lambda, mu) per phase, with clear errors for impossible moduli."
-    E = np.atleast_1d(np.asarray(E, dtype=np.float64)); nu = np.broadcast_to(np.asarray(nu, dtype=np.float64), E.shape)
+    E = np.atleast_1d(check_finite('E', E))
+    nu = np.broadcast_to(check_finite('nu', nu), E.shape)
     if (E <= 0).any(): raise ValueError(f"Young's moduli must be > 0, got {E.tolist()}")
     if ((nu <= -1) | (nu >= 0.5)).any(): raise ValueError(f'Poisson ratios must lie in (-1, 0.5), got {nu.tolist()}')
     return E*nu/((1 + nu)*(1 - 2*nu)), E/(2*(1 + nu))
 
-def _labels(ms, n_phases:int) -> torch.Tensor:
-    "Integer phase labels as a long tensor, with clear errors for non-integers and phases without moduli."
-    t = label_tensor(np.ascontiguousarray(ms) if not isinstance(ms, torch.Tensor) else ms)
-    if t.min() < 0 or t.max() >= n_phases:
-        raise ValueError(f'Phase labels run from {int(t.min())} to {int(t.max())}, but moduli were given for {n_phases} phases (0..{n_phases - 1})')
-    return t
+def _labels(ms, n_phases:int, ndim:int|None=None) -> torch.Tensor:
+    "Phase labels (N, *grid) of structures (the shape rule), refusing phases without moduli."
+    lay = layout(ms, ndim, 'ms')
+    t = labels_of(ms, lay.ndim, 'ms')
+    if t.max() >= n_phases:
+        raise ValueError(f'Phase labels run from {int(t.min())} to {int(t.max())}, but moduli were given for '
+                         f'{n_phases} phases (0..{n_phases - 1})')
+    return t.reshape(-1, *t.shape[t.ndim - lay.ndim:])
 
 # %% ../nbs/07_mechanics.ipynb #33182bfc
 def mandel_basis(ndim:int, # 2 or 3
@@ -142,7 +147,21 @@ def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
 # %% ../nbs/07_mechanics.ipynb #40eb73af
 SOLVERS = {'cg': _solve_cg, 'ms': _solve_ms}
 
-def homogenize(ms, # phase labels (N, *grid): (N, H, W) plane strain, (N, D, H, W) 3D
+def _solve_all(labels, E_macro, lam_p, mu_p, solver, tol, max_iter, batch_size) -> tuple:
+    "Average Mandel stresses (N, L, m) of every structure under every macro strain, in batches; the most iterations."
+    n, L, nd = len(labels), len(E_macro), labels.ndim - 1
+    problems = [(s, l) for s in range(n) for l in range(L)]
+    out, iterations = torch.zeros(n, L, E_macro.shape[1], dtype=lam_p.dtype, device=lam_p.device), 0
+    for start in range(0, len(problems), batch_size):
+        s_idx, l_idx = (torch.tensor(v, device=lam_p.device) for v in zip(*problems[start:start + batch_size]))
+        lam, mu = lam_p[labels[s_idx]], mu_p[labels[s_idx]]
+        eps, it = SOLVERS[solver](lam, mu, E_macro[l_idx], tol, max_iter)
+        out[s_idx, l_idx] = _stress(eps, lam, mu, nd).mean(tuple(range(2, 2 + nd)))
+        iterations = max(iterations, it)
+    return out, iterations
+
+# %% ../nbs/07_mechanics.ipynb #93a7f06f
+def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D, H, W) 3D, one structure, ...
                strains, # macroscopic strains as Mandel vectors (L, m)
                E=(2.4, 120.0), # Young's modulus per phase label
                nu=0.3, # Poisson ratio per phase label, or one for all
@@ -152,41 +171,36 @@ def homogenize(ms, # phase labels (N, *grid): (N, H, W) plane strain, (N, D, H, 
                dtype=torch.float64, # floating type
                device=None, # torch device; default cuda when available
                batch_size:int=8, # problems (structures x load cases) solved at once
+               ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
               ) -> tuple[torch.Tensor, int]:
     "Average stresses (N, L, m) in Mandel notation for each structure and macroscopic strain, and the most iterations."
-    if solver not in SOLVERS: raise ValueError(f'Unknown solver {solver!r}: choose from {list(SOLVERS)}')
+    check_choice('solver', solver, tuple(SOLVERS))
+    tol = float(check_finite('tol', tol, 0, open_low=True))
+    max_iter, batch_size = check_int('max_iter', max_iter), check_int('batch_size', batch_size)
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     lam_p, mu_p = (torch.as_tensor(v, dtype=dtype, device=device) for v in lame_constants(E, nu))
-    labels = _labels(ms, len(lam_p)).to(device); nd = labels.ndim - 1
-    if nd not in (2, 3): raise ValueError(f'Expected phase labels (N, H, W) or (N, D, H, W), got shape {tuple(labels.shape)}')
-    m = 3 if nd == 2 else 6
-    E_macro = torch.as_tensor(strains, dtype=dtype, device=device).reshape(-1, m)
-    n, L = len(labels), len(E_macro)
-    problems = [(s, l) for s in range(n) for l in range(L)]
-    out, iterations = torch.zeros(n, L, m, dtype=dtype, device=device), 0
-    for start in range(0, len(problems), batch_size):
-        s_idx, l_idx = (torch.tensor(v, device=device) for v in zip(*problems[start:start + batch_size]))
-        lam, mu = lam_p[labels[s_idx]], mu_p[labels[s_idx]]
-        eps, it = SOLVERS[solver](lam, mu, E_macro[l_idx], tol, max_iter)
-        out[s_idx, l_idx] = _stress(eps, lam, mu, nd).mean(tuple(range(2, 2 + nd)))
-        iterations = max(iterations, it)
-    return out, iterations
+    labels = _labels(ms, len(lam_p), ndim).to(device)
+    m = 3 if labels.ndim == 3 else 6
+    E_macro = torch.as_tensor(check_finite('strains', strains), dtype=dtype, device=device)
+    if E_macro.ndim > 2 or E_macro.shape[-1] != m:
+        raise ValueError(f'strains must be Mandel vectors (L, {m}) for {labels.ndim - 1}D, got {tuple(E_macro.shape)}')
+    return _solve_all(labels, E_macro.reshape(-1, m), lam_p, mu_p, solver, tol, max_iter, batch_size)
 
-def effective_stiffness(ms, # phase labels (N, *grid), or one structure with ndim
+# %% ../nbs/07_mechanics.ipynb #514cf4dd
+@delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim'])
+def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output (N, C, *grid) with ndim
                         E=(2.4, 120.0), # Young's modulus per phase label (GPa): seed 002's soft and hard phase
                         nu=0.3, # Poisson ratio per phase label, or one for all
                         full:bool=False, # the full Mandel stiffness matrix instead of C11
-                        ndim:int|None=None, # spatial dims; default 2 for (H, W) and (N, H, W), 3 for (N, D, H, W)
+                        ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
                         **kwargs, # solver, tol, max_iter, dtype, device, batch_size: as for `homogenize`
                        ):
     "Effective C11 (or the full Mandel stiffness matrix) by FFT homogenization, 2D plane strain or 3D."
-    t = ms if isinstance(ms, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(ms))
-    nd = ndim or (3 if t.ndim == 4 else 2); single = t.ndim == nd
-    m = 3 if nd == 2 else 6
-    strains = torch.eye(m) if full else torch.eye(m)[:1]
-    stress, _ = homogenize(t.reshape(-1, *t.shape[-nd:]), strains, E, nu, **kwargs)
+    lay = layout(ms, ndim, 'ms')
+    m = 3 if lay.ndim == 2 else 6
+    stress, _ = homogenize(ms, torch.eye(m) if full else torch.eye(m)[:1], E, nu, ndim=lay.ndim, **kwargs)
     C = stress.transpose(1, 2) if full else stress[:, 0, 0]
-    C = C[0] if single else C
+    C = C if lay.batch else C[0]
     return C if isinstance(ms, torch.Tensor) else C.cpu().numpy()
 
 # %% ../nbs/07_mechanics.ipynb #9bc8c770
@@ -196,7 +210,10 @@ def laminate_c11(vf:float, # volume fraction of the phase with the second modulu
                  normal:int=0, # axis normal to the layers: 0 (x1) or 1 (x2)
                 ) -> float:
     "Closed-form C11 of a two-phase laminate with layers normal to x1 or x2."
-    lam, mu = lame_constants(E, nu); M = lam + 2*mu; f = np.array([1 - vf, vf])
+    check_choice('normal', normal, (0, 1))
+    lam, mu = lame_constants(E, nu)
+    M = lam + 2*mu
+    f = np.array([1 - check_finite('vf', vf, 0, 1), vf])
     avg = lambda v: float((f*v).sum())
     if normal == 0: return 1/avg(1/M)
     return avg(M - lam**2/M) + avg(lam/M)**2/avg(1/M)
@@ -208,6 +225,8 @@ def voigt_reuss(vf:float, # volume fraction of phase 1
                 ndim:int=3, # 3, or 2 for plane strain
                ) -> tuple[np.ndarray, np.ndarray]:
     "Voigt <C> and Reuss <C^-1>^-1 Mandel stiffness matrices of a two-phase material."
+    check_finite('vf', vf, 0, 1)
+    check_choice('ndim', ndim, (2, 3))
     Cs = [isotropic_stiffness(l, m, ndim) for l, m in zip(*lame_constants(E, nu))]
     f = (1 - vf, vf)
     voigt = f[0]*Cs[0] + f[1]*Cs[1]
@@ -220,6 +239,8 @@ def hashin_shtrikman_c11(vf:float, # volume fraction of phase 1 (the stiffer one
                          ndim:int=3, # 3, or 2 for plane strain
                         ) -> tuple[float, float]:
     "Hashin-Shtrikman lower and upper bounds on C11 of an isotropic two-phase composite."
+    check_finite('vf', vf, 0, 1)
+    check_choice('ndim', ndim, (2, 3))
     lam, mu = lame_constants(E, nu)
     K = lam + 2*mu/3 if ndim == 3 else lam + mu
     f = np.array([1 - vf, vf])
@@ -263,7 +284,10 @@ def stiffness_dataset(path, # the .npz file to write
     "Build (or resume) seed 002's labelled data set: GRF structures, filter widths, volume fractions and C11."
     path = Path(path)
     if path.exists() and not overwrite: raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
-    filters, vf = _dataset_plan(widths, len(shape), n_per_filter, vf_range, seed)
+    shape, chunk_size = tuple(check_int('shape', s) for s in shape), check_int('chunk_size', chunk_size)
+    check_choice('len(shape)', len(shape), (2, 3))
+    check_finite('vf_range', vf_range, 0, 1)
+    filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter), vf_range, seed)
     parts = path.with_name(path.name + '.parts'); parts.mkdir(parents=True, exist_ok=True)
     starts = range(0, len(filters), chunk_size)
     for start in tqdm(starts, desc=f'{path.name}: chunks of {chunk_size}', disable=not progress):
