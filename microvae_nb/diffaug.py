@@ -8,33 +8,32 @@ import math
 
 import torch
 
+from .data import layout, check_choice
+
 # %% auto #0
 __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
            'prior_moments', 'augmented_kl']
 
 # %% ../nbs/04_diffaug.ipynb #6fdb4594
-def _check_images(x:torch.Tensor, ndim:int):
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise ValueError(f'Expected a float tensor of images (N, C, *spatial), got {type(x).__name__}' + (f' of {x.dtype}' if isinstance(x, torch.Tensor) else ''))
-    if x.ndim != ndim + 2: raise ValueError(f'Expected images (N, C, *spatial) with {ndim} spatial axes, got shape {tuple(x.shape)}')
-
-def translate(x:torch.Tensor, # images (N, C, *spatial), 2D or 3D
+def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial), 2D or 3D, any dtype
               shifts:torch.Tensor, # integer displacements (N, ndim), one per image and spatial axis
               mode:str='periodic', # 'periodic' (wrap around) or 'zero' (fill with 0, as DiffAugment)
              ) -> torch.Tensor:
     "T(x, u): every image moved by its own displacement; pixel (.., j) of the result is pixel (.., j - u) of the input."
-    if mode not in ('periodic', 'zero'): raise ValueError(f"mode must be 'periodic' or 'zero', got {mode!r}")
+    check_choice('mode', mode, ('periodic', 'zero'))
+    if not isinstance(x, torch.Tensor): raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
     if shifts.ndim != 2: raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
     nd = shifts.shape[1]
-    _check_images(x, nd)
-    if shifts.shape[0] != x.shape[0]: raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} images')
-    shifts = shifts.to(x.device, torch.long)
+    if not layout(x, nd).batch: raise ValueError(f'translate moves a batch (N, *spatial); got one structure {tuple(x.shape)}')
+    if shifts.shape[0] != x.shape[0]:
+        raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} images')
+    shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
     for axis in range(nd):
-        n, dim = x.shape[2 + axis], 2 + axis
-        view = [len(x)] + [1]*(x.ndim - 1); view[dim] = n
+        n, dim = x.shape[first + axis], first + axis
+        view = [len(x)] + [1]*(x.ndim - 1)
+        view[dim] = n
         source = torch.arange(n, device=x.device)[None] - shifts[:, axis:axis + 1]          # (N, n)
-        index = source.remainder(n).reshape(view).expand_as(x)
-        x = x.gather(dim, index)
+        x = x.gather(dim, source.remainder(n).reshape(view).expand_as(x))
         if mode == 'zero': x = x*((source >= 0) & (source < n)).reshape(view).to(x.dtype)
     return x
 
