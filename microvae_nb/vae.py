@@ -4,7 +4,8 @@
 
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
-import io, math
+import io, math, pickle, signal, threading
+from contextlib import contextmanager
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 from typing import Callable
@@ -18,16 +19,28 @@ import ipywidgets as widgets
 from PIL import Image as PILImage
 from tqdm.auto import tqdm
 
-from .data import to_model_input
+from fastcore.basics import patch
+from fastcore.meta import delegates
+
+from .data import to_model_input, check_choice, check_int, check_finite
 
 # %% auto #0
-__all__ = ['LAYERS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
+__all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
            'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'VAE', 'n_parameters', 'seed000_config',
-           'seed001_config', 'as_model_input', 'save_checkpoint', 'load_checkpoint', 'load_vae', 'Trainer', 'encode',
-           'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
+           'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint', 'load_checkpoint', 'load_model',
+           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode',
+           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
            'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
+def _check_sizes(cfg, **sizes):
+    "Every size (an int, or each entry of a tuple) of a configuration is an integer >= 1."
+    for name, v in sizes.items():
+        values = v if isinstance(v, tuple) else (v,)
+        if not values: raise ValueError(f'{name} needs at least one entry')
+        checked = tuple(check_int(name, x) for x in values)
+        setattr(cfg, name, checked if isinstance(v, tuple) else checked[0])
+
 @dataclass
 class VAEConfig:
     "Everything that defines a VAE; saved with its weights."
@@ -55,9 +68,12 @@ class VAEConfig:
             factor = 2**len(self.filters)
             if any(s % factor for s in self.shape[1:]):
                 raise ValueError(f'Every side of {self.shape[1:]} must divide by 2^{len(self.filters)} = {factor} (one halving per layer)')
-        for name, allowed in [('down', ('pool', 'stride')), ('up', ('upsample', 'transpose')), ('activation', ('relu', 'leaky_relu')),
-                              ('recon', ('bce', 'mse')), ('reduction', ('sum', 'mean'))]:
-            if getattr(self, name) not in allowed: raise ValueError(f'{name} must be one of {allowed}, got {getattr(self, name)!r}')
+        for name, allowed in [('down', ('pool', 'stride')), ('up', ('upsample', 'transpose')),
+                              ('activation', ('relu', 'leaky_relu')), ('recon', ('bce', 'mse')), ('reduction', ('sum', 'mean'))]:
+            check_choice(name, getattr(self, name), allowed)
+        _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
+                     kernel_size=self.kernel_size)
+        self.dense, self.beta = check_int('dense', self.dense, 0), float(check_finite('beta', self.beta, 0))
 
     @property
     def ndim(self) -> int: return len(self.shape) - 1
@@ -148,14 +164,14 @@ def reconstruction_loss(logits:torch.Tensor, # decoder logits (N, *shape)
                         kind:str='bce', # 'bce' or 'mse'
                        ) -> torch.Tensor:
     "Reconstruction loss per element (N, *shape), from logits (stable, and NaN reaches the trainer's check)."
-    if kind == 'mse': return (torch.sigmoid(logits) - x)**2
+    if check_choice('kind', kind, ('bce', 'mse')) == 'mse': return (torch.sigmoid(logits) - x)**2
     return F.binary_cross_entropy_with_logits(logits, x, reduction='none')
 
 def reduce_loss(t:torch.Tensor, # per-element loss (N, ...)
                 reduction:str='sum', # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all elements
                ) -> torch.Tensor:
     "A per-element loss reduced to one number, as `VAEConfig.reduction` says."
-    return t.flatten(1).sum(1).mean() if reduction == 'sum' else t.mean()
+    return t.flatten(1).sum(1).mean() if check_choice('reduction', reduction, ('sum', 'mean')) == 'sum' else t.mean()
 
 # %% ../nbs/02_vae.ipynb #8ef322d8
 @dataclass
@@ -216,51 +232,198 @@ def seed001_config(latent_dim:int=32, # latent size (the seed also tried 12 and 
                      batch_norm=False, activation='relu', recon='bce', beta=0.1, reduction='mean')
 
 # %% ../nbs/02_vae.ipynb #c8bbe838
-def as_model_input(images, # (N, C, *spatial) model input, or (N, *spatial) labels / images in [0, 1]
+def as_model_input(images, # model input (N, C, *spatial), or labels / images in [0, 1]: (N, *spatial) or one structure
                    cfg:VAEConfig, # the model's configuration
                   ) -> torch.Tensor:
-    "Float model input (N, *cfg.shape)."
-    t = images if isinstance(images, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(images))
-    if t.ndim == len(cfg.shape) + 1: return t.float()
-    return to_model_input(t, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None).float()
+    "Float model input (N, *cfg.shape), checked: values in [0, 1], no NaN, the model's channels and spatial axes."
+    return to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None, ndim=cfg.ndim)
 
 # %% ../nbs/02_vae.ipynb #cf7e6a85
+MODELS = {}    # kind -> (model class, configuration class): what `load_model` can rebuild
+
+def register_model(kind:str, # the name stored in checkpoints
+                   model_cls:type, # the nn.Module, built as model_cls(config)
+                   config_cls:type, # its configuration dataclass
+                  ):
+    "Make `load_model` able to rebuild checkpoints of `kind`; the model class learns its kind."
+    MODELS[kind], model_cls.kind = (model_cls, config_cls), kind
+
+register_model('vae', VAE, VAEConfig)
+
+# %% ../nbs/02_vae.ipynb #99e1938f
 def save_checkpoint(path, # file to write (.pt)
-                    model:VAE, # the model
+                    model:nn.Module, # a registered model (VAE, DAVEGAN, ...)
                     overwrite:bool=False, # replace an existing file
-                    **extra, # anything else to keep: optimizer state, history, epoch
+                    weights:dict|None=None, # the weights to store; default: the model's own (its state_dict)
+                    **extra, # training state: tensors and plain data only (optimiser state, history, counters)
                    ) -> Path:
-    "Save a model's configuration and weights (and any extra training state) to one file."
+    "Save a model's kind, configuration and weights (and any training state) to one file, atomically."
     path = Path(path)
     if path.exists() and not overwrite: raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp')
-    torch.save(dict(config=asdict(model.cfg), model=model.state_dict(), **extra), tmp)
+    torch.save(dict(kind=model.kind, config=asdict(model.cfg), model=model.state_dict() if weights is None else weights, **extra), tmp)
     tmp.replace(path)
     return path
 
+# %% ../nbs/02_vae.ipynb #11e52d2b
 def load_checkpoint(path, # a file written by `save_checkpoint`
                     device=None, # where to load the tensors
                    ) -> dict:
-    "The stored state of a checkpoint, with clear errors for a missing or corrupt file."
+    "The stored state of a checkpoint (tensors and plain data only), with clear errors for missing or unsafe files."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f'No checkpoint at {path}')
-    try: state = torch.load(path, map_location=device or 'cpu', weights_only=False)
+    if not path.is_file(): raise FileNotFoundError(f'No checkpoint at {path}')
+    try: state = torch.load(path, map_location=device or 'cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'GLOBAL' not in str(e).upper(): raise ValueError(f'Could not read the checkpoint {path}: damaged or not one') from e
+        raise ValueError(f'Refusing to load {path}: it holds objects other than tensors and plain data, which could '
+                         'run code when loaded (a microvae_nb checkpoint never does)') from e
     except Exception as e: raise ValueError(f'Could not read the checkpoint {path}: {e}') from e
-    if not isinstance(state, dict) or 'config' not in state: raise ValueError(f'{path} is not a microvae_nb checkpoint')
-    return state
+    if not isinstance(state, dict) or 'config' not in state or 'model' not in state:
+        raise ValueError(f'{path} is not a microvae_nb checkpoint')
+    return state | dict(kind=state.get('kind', 'vae'))
 
-def load_vae(path, # a file written by `save_checkpoint`
-             device=None, # where to put the model
-            ) -> VAE:
-    "Rebuild the saved VAE from its configuration and weights."
+# %% ../nbs/02_vae.ipynb #5dd1ec12
+def load_model(path, # a checkpoint of any registered model
+               device=None, # where to put the model
+               kind:str|None=None, # the kind expected ('vae', 'davegan', ...); None: whatever the file holds
+              ) -> nn.Module:
+    "Rebuild the saved model, of any registered kind, from its configuration and weights (in eval mode)."
     state = load_checkpoint(path, device)
-    model = VAE(VAEConfig(**state['config'])); model.load_state_dict(state['model'])
+    if kind is not None and state['kind'] != kind:
+        raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
+    if state['kind'] not in MODELS: raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
+    model_cls, config_cls = MODELS[state['kind']]
+    model = model_cls(config_cls(**state['config']))
+    model.load_state_dict(state['model'])
     return model.to(device or 'cpu').eval()
 
+def load_vae(path, # a file written by `save_checkpoint` for a VAE
+             device=None, # where to put the model
+            ) -> VAE:
+    "Rebuild a saved VAE from its configuration and weights."
+    return load_model(path, device, kind='vae')
+
+# %% ../nbs/02_vae.ipynb #fe8434ca
+def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or None for cuda when available
+                  ) -> torch.device:
+    "The torch device asked for, or a one-line error when it is not there."
+    try: dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+    except (RuntimeError, TypeError): raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"device {str(dev)!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA "
+                         "GPU(s); use 'cpu'")
+    return dev
+
+def rng_states(generator:torch.Generator) -> dict:
+    "The random-number states a run depends on, as tensors: its own generator, torch's global one (and CUDA's)."
+    states = dict(generator=generator.get_state(), torch=torch.get_rng_state())
+    if torch.cuda.is_available(): states['cuda'] = torch.stack(torch.cuda.get_rng_state_all())
+    return states
+
+def set_rng_states(generator:torch.Generator, states:dict):
+    "Restore what `rng_states` saved."
+    generator.set_state(states['generator'].cpu())
+    torch.set_rng_state(states['torch'].cpu())
+    if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(list(states['cuda'].cpu()))
+
+# %% ../nbs/02_vae.ipynb #c0d269d1
+class TrainerBase:
+    "The plumbing every trainer shares: device, seeded generator, checkpoint file, exact resume, NaN stop, Ctrl-C."
+    unit = 'step' # what the trainer counts, the name of its counter attribute
+    def __init__(self,
+                 checkpoint=None, # file for the last good state
+                 resume:bool=False, # continue from `checkpoint`
+                 progress:bool=True, # show a progress bar
+                 device=None, # 'cuda', 'cpu', ...; default cuda when available
+                 seed:int=0, # seed of everything random in the run
+                ):
+        self.device, self.seed = resolve_device(device), check_int('seed', seed, 0)
+        torch.manual_seed(self.seed)
+        self.generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        self.checkpoint, self.resume, self.progress = (Path(checkpoint) if checkpoint else None), resume, progress
+        if resume and self.checkpoint is None: raise ValueError('resume=True needs the checkpoint to continue from')
+        if not resume and self.checkpoint is not None and self.checkpoint.exists():
+            raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or choose another checkpoint')
+        self.interrupted = False
+
+    def training_state(self) -> dict: raise NotImplementedError('a trainer returns its optimiser state, counters, ...')
+    def load_training_state(self, state:dict): raise NotImplementedError('a trainer restores what training_state saved')
+
+# %% ../nbs/02_vae.ipynb #35b61933
+@patch
+def save(self:TrainerBase,
+         path=None, # where to write; default: the run's own checkpoint (which it replaces)
+         overwrite:bool=False, # replace an existing file at another `path`
+        ) -> Path:
+    "Write the model, the training state and the random states to one checkpoint."
+    own = path is None
+    if own and self.checkpoint is None: raise ValueError('This trainer has no checkpoint file: pass a path')
+    state = self.training_state()
+    return save_checkpoint(self.checkpoint if own else path, self.model, overwrite=own or overwrite,
+                           weights=state.pop('model', None), rng=rng_states(self.generator), **state)
+
+# %% ../nbs/02_vae.ipynb #fc72781e
+@patch
+def _restore(self:TrainerBase):
+    "Continue from the checkpoint: weights, training state and random states, or a one-line reason why not."
+    if not self.checkpoint.is_file(): raise FileNotFoundError(f'Nothing to resume: no checkpoint at {self.checkpoint}')
+    state = load_checkpoint(self.checkpoint, self.device)
+    if state['kind'] != self.model.kind:
+        raise ValueError(f'{self.checkpoint} holds a {state["kind"]!r} run, not a {self.model.kind!r} run')
+    if 'rng' not in state:
+        raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved by save_checkpoint, '
+                         'not by a trainer); start a new run instead')
+    self.model.load_state_dict(state.get('last_model', state['model']))
+    self.load_training_state(state)
+    set_rng_states(self.generator, state['rng'])
+
+# %% ../nbs/02_vae.ipynb #38a1ca4b
+@patch
+def _stop_if_not_finite(self:TrainerBase,
+                        logs:dict, # the logged losses
+                        where:str, # when, for the message: 'in epoch 3', 'before step 800'
+                       ):
+    "Stop with a message naming the last good checkpoint when a logged loss is NaN or infinite."
+    if all(math.isfinite(v) for v in logs.values()): return
+    kept = 'no checkpoint was kept'
+    if self.checkpoint is not None and self.checkpoint.exists():
+        kept = f'the last good checkpoint is {self.checkpoint} ({self.unit} {load_checkpoint(self.checkpoint)[self.unit]})'
+    raise FloatingPointError(f'A loss became non-finite {where} ({logs}); training stopped and {kept}')
+
+# %% ../nbs/02_vae.ipynb #82551053
+@patch
+@contextmanager
+def _deferred_interrupt(self:TrainerBase):
+    "While training, Ctrl-C only sets `interrupted`: the loop finishes its step, saves and stops (see `_interrupt`)."
+    self.interrupted = False
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def handler(signum, frame): self.interrupted = True
+    previous = signal.signal(signal.SIGINT, handler)
+    try: yield
+    finally: signal.signal(signal.SIGINT, previous)
+
+@patch
+def _interrupt(self:TrainerBase):
+    "Save (when there is a checkpoint) and stop with a message that says where and how to continue."
+    if self.checkpoint is not None: self.save()
+    saved = (f'saved {self.checkpoint}; continue with resume=True' if self.checkpoint is not None
+             else 'nothing was saved (no checkpoint file was given)')
+    raise KeyboardInterrupt(f'Training interrupted at {self.unit} {getattr(self, self.unit)}: {saved}')
+
 # %% ../nbs/02_vae.ipynb #f077fe00
-class Trainer:
-    "Train a VAE with history, validation, early stopping, callbacks, checkpoints and resume."
+def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
+    "Validation and training parts of x, split reproducibly by `seed`."
+    check_finite('valid_fraction', valid_fraction, 0, 1)
+    n_valid = int(round(valid_fraction*len(x)))
+    if n_valid >= len(x): raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train on')
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
+
+class Trainer(TrainerBase):
+    "Train a VAE with history, validation, early stopping, callbacks, checkpoints, exact resume and a NaN stop."
+    unit = 'epoch'
+    @delegates(TrainerBase.__init__)
     def __init__(self,
                  model:VAE|VAEConfig, # the model to train, or its configuration (then built under `seed`)
                  images, # training images: phase labels (N, *spatial) or model input (N, C, *spatial) in [0, 1]
@@ -269,76 +432,93 @@ class Trainer:
                  lr:float=1e-3, # Adam learning rate
                  patience:int|None=10, # epochs without validation improvement before stopping; None: never
                  callbacks:tuple=(), # functions f(trainer, logs) called after each epoch; True stops the run
-                 checkpoint=None, # file for the last good state (written after every finite epoch)
-                 resume:bool=False, # continue from `checkpoint`
-                 progress:bool=True, # show a progress bar
-                 device=None, # 'cuda', 'cpu', ...; default cuda when available
-                 seed:int=0, # seed of the split, the shuffling, the initial weights' noise and the sampling
+                 **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
-        self.device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-        torch.manual_seed(seed)
+        super().__init__(**kwargs)
         model = VAE(model) if isinstance(model, VAEConfig) else model
         x = as_model_input(images, model.cfg)
-        if x.shape[1:] != model.cfg.shape: raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for {model.cfg.shape}')
-        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
-        n_valid = int(round(valid_fraction*len(x)))
-        self.valid, self.train = x[order[:n_valid]].to(self.device), x[order[n_valid:]].to(self.device)
-        self.model, self.batch_size, self.patience, self.callbacks = model.to(self.device), batch_size, patience, callbacks
-        self.opt = torch.optim.Adam(model.parameters(), lr=lr)
-        self.generator = torch.Generator(device=self.device).manual_seed(seed)
-        self.checkpoint, self.progress, self.epoch, self.history = (Path(checkpoint) if checkpoint else None), progress, 0, {}
-        if resume: self._resume()
-        elif self.checkpoint is not None and self.checkpoint.exists():
-            raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or choose another checkpoint')
+        if x.shape[1:] != model.cfg.shape:
+            raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for {model.cfg.shape}')
+        self.valid, self.train = _split(x, valid_fraction, self.seed, self.device)
+        self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
+        self.patience = None if patience is None else check_int('patience', patience, 0)
+        self.model = model.to(self.device)
+        self.opt = torch.optim.Adam(model.parameters(), lr=float(check_finite('lr', lr, 0, open_low=True)))
+        self.epoch, self.history, self.best, self.waited, self.best_state, self.last_state = 0, {}, math.inf, 0, None, None
+        if self.resume: self._restore()
 
-    def _resume(self):
-        state = load_checkpoint(self.checkpoint, self.device)
-        self.model.load_state_dict(state['model']); self.opt.load_state_dict(state['optimizer'])
-        self.history, self.epoch = state['history'], state['epoch']
+# %% ../nbs/02_vae.ipynb #02f2c947
+@patch
+def training_state(self:Trainer) -> dict:
+    "The checkpoint's `model` is the best epoch so far; the last weights, optimiser, history and counters resume."
+    last = self.last_state if self.last_state is not None else self.model.state_dict()
+    return dict(model=self.best_state if self.best_state is not None else last, last_model=last,
+                optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch, best=self.best,
+                waited=self.waited)
+
+@patch
+def load_training_state(self:Trainer, state:dict):
+    "Restore what `training_state` saved."
+    self.opt.load_state_dict(state['optimizer'])
+    self.history, self.epoch, self.best, self.waited = state['history'], state['epoch'], state['best'], state['waited']
+    self.best_state = state['model'] if math.isfinite(self.best) else None
 
 # %% ../nbs/02_vae.ipynb #2ef6e10d
+@patch
 def _run_epoch(self:Trainer, x:torch.Tensor, train:bool) -> dict:
     "Mean loss terms over one pass through x (with optimiser steps when training)."
     self.model.train(train)
-    order = torch.randperm(len(x), generator=self.generator, device=self.device) if train else torch.arange(len(x), device=self.device)
+    order = (torch.randperm(len(x), generator=self.generator, device=self.device) if train
+             else torch.arange(len(x), device=self.device))
     sums = torch.zeros(3, device=self.device)
     with torch.set_grad_enabled(train):
         for i in range(0, len(x), self.batch_size):
             xb = x[order[i:i + self.batch_size]]
             terms = self.model.loss(xb, self.model(xb))
             if train:
-                self.opt.zero_grad(); terms.total.backward(); self.opt.step()
+                self.opt.zero_grad()
+                terms.total.backward()
+                self.opt.step()
             sums += torch.stack([terms.total, terms.rec, terms.kl]).detach()*len(xb)
     return dict(zip(('loss', 'rec', 'kl'), (sums/len(x)).tolist()))
 
-Trainer._run_epoch = _run_epoch
-
 # %% ../nbs/02_vae.ipynb #5245400f
-def _fit(self:Trainer,
-         epochs:int, # epochs to run (in total, counting those of a resumed run)
-        ) -> dict:
-    "Train until `epochs`, early stopping or a callback; returns the history (lists per loss term)."
-    best, best_state, waited = math.inf, None, 0
+@patch
+def _record(self:Trainer, logs:dict) -> bool:
+    "Log an epoch, track the best weights, save the checkpoint; whether early stopping or a callback says stop."
+    for k, v in logs.items(): self.history.setdefault(k, []).append(v)
+    self.epoch += 1
+    monitored = logs.get('valid_loss', logs['train_loss'])
+    if monitored < self.best:
+        self.best, self.waited = monitored, 0
+        self.best_state = {k: v.clone() for k, v in self.model.state_dict().items()}
+    else: self.waited += 1
+    if self.checkpoint: self.save()
+    return self.patience is not None and self.waited >= self.patience
+
+# %% ../nbs/02_vae.ipynb #93a9ed5d
+@patch
+def fit(self:Trainer,
+        epochs:int, # epochs to run (in total, counting those of a resumed run)
+       ) -> dict:
+    "Train until `epochs`, early stopping, a callback or Ctrl-C; the best weights stay in the model. Returns the history."
+    epochs = check_int('epochs', epochs)
+    if self.last_state is not None: self.model.load_state_dict(self.last_state)
+    self.last_state = None
     bar = tqdm(range(self.epoch, epochs), disable=not self.progress, desc='epochs')
-    for epoch in bar:
-        logs = {f'train_{k}': v for k, v in self._run_epoch(self.train, True).items()}
-        if len(self.valid): logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
-        if not all(math.isfinite(v) for v in logs.values()):
-            good = f'the last good checkpoint is {self.checkpoint} (epoch {self.epoch})' if self.checkpoint else 'no checkpoint was kept'
-            raise FloatingPointError(f'The loss became {logs["train_loss"]} in epoch {epoch + 1}; training stopped and {good}')
-        for k, v in logs.items(): self.history.setdefault(k, []).append(v)
-        self.epoch = epoch + 1
-        if self.checkpoint: save_checkpoint(self.checkpoint, self.model, overwrite=True, optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch)
-        bar.set_postfix({k: f'{v:.4g}' for k, v in logs.items() if k.endswith('loss')})
-        monitored = logs.get('valid_loss', logs['train_loss'])
-        if monitored < best: best, waited, best_state = monitored, 0, {k: v.clone() for k, v in self.model.state_dict().items()}
-        else: waited += 1
-        if any(cb(self, logs) for cb in self.callbacks) or (self.patience is not None and waited >= self.patience): break
-    if best_state is not None: self.model.load_state_dict(best_state)
+    with self._deferred_interrupt():
+        for epoch in bar:
+            logs = {f'train_{k}': v for k, v in self._run_epoch(self.train, True).items()}
+            if len(self.valid): logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
+            self._stop_if_not_finite(logs, f'in epoch {epoch + 1}')
+            stop = self._record(logs)
+            bar.set_postfix({k: f'{v:.4g}' for k, v in logs.items() if k.endswith('loss')})
+            if self.interrupted: self._interrupt()
+            if any(cb(self, logs) for cb in self.callbacks) or stop: break
+    self.last_state = {k: v.clone() for k, v in self.model.state_dict().items()}
+    if self.best_state is not None: self.model.load_state_dict(self.best_state)
     self.model.eval()
     return self.history
-
-Trainer.fit = _fit
 
 # %% ../nbs/02_vae.ipynb #540c7d8a
 def _one(x) -> torch.Tensor:
