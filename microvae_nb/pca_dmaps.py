@@ -11,6 +11,8 @@ from scipy.linalg import eigh
 from scipy.sparse.linalg import eigsh
 from scipy.spatial import cKDTree
 
+from .data import check_choice, check_int, check_finite
+
 # %% auto #0
 __all__ = ['as_rows', 'PCA', 'diameter', 'epsilon_heuristic', 'DiffusionMap', 'function_of_r2', 'periodic_walkers']
 
@@ -33,7 +35,7 @@ class PCA:
     "PCA by SVD: principal directions, energy per component, truncated reconstruction."
     def __init__(self,
                  n_components:int|None=None, # components kept by `transform`; None keeps all
-                ): self.n_components = n_components
+                ): self.n_components = None if n_components is None else check_int('n_components', n_components)
 
     def fit(self,
             X, # samples (N, ...)
@@ -41,6 +43,9 @@ class PCA:
         "Centre the data and compute its thin SVD."
         a = as_rows(X); self.sample_shape_ = tuple(X.shape[1:])
         if len(a) < 2: raise ValueError('PCA needs at least two samples')
+        if self.n_components is not None and self.n_components > min(a.shape):
+            raise ValueError(f'n_components={self.n_components}, but {len(a)} samples of {a.shape[1]} values have at most '
+                             f'{min(a.shape)} principal components')
         self.mean_ = a.mean(0)
         _, s, vt = np.linalg.svd(a - self.mean_, full_matrices=False)
         self.singular_values_, self.all_components_ = s, vt
@@ -96,7 +101,7 @@ def epsilon_heuristic(X, # samples (N, ...)
                      ) -> float:
     "Default kernel scale: seed 004's 5 % of the diameter (dense), or r_k^2/9 from the k-th neighbour (sparse)."
     a = as_rows(X)
-    if method == 'dense': return 0.05*diameter(a)
+    if check_choice('method', method, ('dense', 'sparse')) == 'dense': return 0.05*diameter(a)
     d, _ = cKDTree(a).query(a, k=min(n_neighbors, len(a) - 1) + 1, workers=-1)
     return float(np.median(d[:, -1])**2/9)
 
@@ -131,10 +136,10 @@ class DiffusionMap:
                  cut_off:float|None=None, # sparse: kernel radius; None: 3 sqrt(eps)
                  tol:float=1e-9, # sparse: relative accuracy of ARPACK's eigenvalues
                 ):
-        if epsilon is not None and not epsilon > 0: raise ValueError(f'epsilon must be > 0, got {epsilon}')
-        if method not in ('auto', 'dense', 'sparse'): raise ValueError(f"method must be 'auto', 'dense' or 'sparse', got {method!r}")
-        self.n_components, self.epsilon, self.alpha, self.method = n_components, epsilon, alpha, method
-        self.n_neighbors, self.cut_off, self.tol = n_neighbors, cut_off, tol
+        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0, open_low=True))
+        self.n_components, self.n_neighbors = check_int('n_components', n_components, 2), check_int('n_neighbors', n_neighbors)
+        self.epsilon, self.cut_off, self.tol = positive('epsilon', epsilon), positive('cut_off', cut_off), positive('tol', tol)
+        self.alpha, self.method = float(check_finite('alpha', alpha)), check_choice('method', method, ('auto', 'dense', 'sparse'))
 
     def _kernel(self, Y:np.ndarray):
         "Kernel rows between samples Y and the training samples."
