@@ -343,9 +343,9 @@ def fit(self:DAVEGANTrainer,
        ) -> dict:
     "Train until `steps`, a callback, Ctrl-C or a non-finite loss; returns the history (one entry per log point)."
     steps = check_int('steps', steps)
-    bar = tqdm(total=steps, initial=self.step, disable=not self.progress, desc='steps')
     self.model.train()
     with self._deferred_interrupt():
+        bar = tqdm(total=steps, initial=self.step, disable=not self.progress, desc='steps')
         while self.step < steps:
             self._train_one()
             if self.interrupted: self._interrupt()

@@ -328,9 +328,9 @@ def train_run(images, # training structures: phase labels (N, *spatial)
     undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)), images)
     start = time.perf_counter()
     try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress, device, seed)
-    except KeyboardInterrupt as e: raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
-    except BaseException:
+    except BaseException as e:
         undo()
+        if isinstance(e, KeyboardInterrupt): raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
         raise
     metrics = (dict(evals[-1]) if evals else generative_scores(net, images)) | dict(
         model=model, epochs=epochs, steps=steps, seconds=time.perf_counter() - start, device=str(device))
@@ -349,9 +349,9 @@ def _labels_for_training(images) -> np.ndarray:
 
 def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
     "What to say when a run is interrupted: where its checkpoint is and the command that continues it."
-    saved = (out/'checkpoint.pt').exists()
-    where = f'the run is saved in {out}/checkpoint.pt' if saved else 'nothing was saved yet'
-    return f'interrupted ({e}); {where}: continue with microvae_train --resume --out {out} --epochs {epochs}' 
+    if not (out/'checkpoint.pt').exists(): return 'interrupted before training began; nothing was kept'
+    return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
+            f'microvae_train --resume --out {out} --epochs {epochs}')
 
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'

@@ -505,8 +505,8 @@ def fit(self:Trainer,
     epochs = check_int('epochs', epochs)
     if self.last_state is not None: self.model.load_state_dict(self.last_state)
     self.last_state = None
-    bar = tqdm(range(self.epoch, epochs), disable=not self.progress, desc='epochs')
     with self._deferred_interrupt():
+        bar = tqdm(range(self.epoch, epochs), disable=not self.progress, desc='epochs')
         for epoch in bar:
             logs = {f'train_{k}': v for k, v in self._run_epoch(self.train, True).items()}
             if len(self.valid): logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
