@@ -20,7 +20,7 @@ from fastcore.meta import delegates
 
 from .data import layout, check_choice, check_int, check_finite
 from .vae import (LAYERS, activation, down_block, up_block, as_model_input, reconstruction_loss, reduce_loss,
-    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes)
+    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes, VAEOutput)
 from .diffaug import translate, random_shifts, augmented_kl
 from .metrics import labels_of, reconstruction_error, generation_error, diversity, memorisation
 
@@ -116,9 +116,12 @@ class DAVEGAN(nn.Module):
 
     def encode(self, x): return self.encoder(x).chunk(2, dim=1)
     def decode(self, z): return torch.sigmoid(self.generator(z))
-    def forward(self, x):
-        "Reconstruction probabilities from the posterior means."
-        return self.decode(self.encode(x)[0])
+    def forward(self, x) -> VAEOutput:
+        "The VAE half, as every model of the package: z sampled in training mode, the posterior mean otherwise."
+        mu, logvar = self.encode(x)
+        z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if self.training else mu
+        logits = self.generator(z)
+        return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
 
 register_model('davegan', DAVEGAN, DAVEGANConfig)
 
@@ -158,16 +161,16 @@ def _set_grads(loss:torch.Tensor, module:nn.Module, retain:bool=False):
 def train_step(model:DAVEGAN, # the model (in training mode)
                opts:dict, # its optimisers, from `make_optimizers`
                x:torch.Tensor, # a batch of real images (B, C, *spatial) in [0, 1]
-               generator:torch.Generator|None=None, # random generator on the batch's device
+               rng:torch.Generator|None=None, # random-number generator on the batch's device
               ) -> StepLosses:
     "One DA-VEGAN step: the discriminator on eq. 6, then the generator on eq. 7 and the encoder on eq. 1, each from its own loss."
     cfg, B, dev = model.cfg, len(x), x.device
     T = (lambda v, u: translate(v, u, cfg.translate_mode)) if cfg.augment_images else (lambda v, u: v)
-    shifts = lambda: random_shifts(B, tuple(x.shape[2:]), cfg.shift_std, dev, generator)
+    shifts = lambda: random_shifts(B, tuple(x.shape[2:]), cfg.shift_std, dev, rng)
     mu, logvar = model.encode(x)
-    z_vae = mu + torch.randn(mu.shape, device=dev, generator=generator)*(0.5*logvar).exp()
-    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength, generator=generator), cfg.reduction)
-    z = torch.cat([z_vae, torch.randn(mu.shape, device=dev, generator=generator)]) if cfg.gan else z_vae
+    z_vae = mu + torch.randn(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
+    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength, generator=rng), cfg.reduction)
+    z = torch.cat([z_vae, torch.randn(mu.shape, device=dev, generator=rng)]) if cfg.gan else z_vae
     logits = model.generator(z)
     u = shifts() if cfg.augment_images else None
     # the same u on the reconstruction and its original: translating the per-pixel loss map is the same thing
@@ -238,7 +241,7 @@ def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with
 @torch.no_grad()
 def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are recomputed
                        n_batches:int=100, # latent batches to average over
-                       generator:torch.Generator|None=None, # random generator on the model's device
+                       rng:torch.Generator|None=None, # random-number generator on the model's device
                       ):
     "Recompute the generator's batch-norm running statistics as averages over batches z ~ N(0, I) of the training size."
     norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
@@ -246,7 +249,7 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
     momenta = [m.momentum for m in norms]
     for m in norms: m.reset_running_stats(); m.momentum = None          # None: a cumulative average
     model.generator.train()
-    for _ in range(n_batches): model.generator(torch.randn(2*model.cfg.batch_size, model.cfg.latent_dim, device=dev, generator=generator))
+    for _ in range(n_batches): model.generator(torch.randn(2*model.cfg.batch_size, model.cfg.latent_dim, device=dev, generator=rng))
     for m, mom in zip(norms, momenta): m.momentum = mom
     model.generator.train(was_training)
 
@@ -308,7 +311,7 @@ def load_training_state(self:DAVEGANTrainer, state:dict):
 @patch
 def evaluate(self:DAVEGANTrainer) -> dict:
     "E_rec, E_gen, diversity and memorisation of the model now, on the training structures."
-    refresh_batch_norm(self.model, generator=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
+    refresh_batch_norm(self.model, rng=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
     scores = dict(step=self.step, **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
     self.model.train()
     return scores
@@ -319,8 +322,8 @@ def _train_one(self:DAVEGANTrainer):
     "One training step on the next batch of the epoch's permutation; its losses go to the running sums."
     n, bs = len(self.x), self.model.cfg.batch_size
     i = self.step % (n//bs)
-    if self.order is None or i == 0: self.order = torch.randperm(n, generator=self.generator, device=self.device)
-    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]], self.generator).stack()
+    if self.order is None or i == 0: self.order = torch.randperm(n, generator=self.rng, device=self.device)
+    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]], self.rng).stack()
     self.count += 1
     self.step += 1
 

@@ -190,6 +190,7 @@ class LossTerms:
     rec: torch.Tensor # reconstruction term
     kl: torch.Tensor # KL term (before the weight beta)
 
+# %% ../nbs/02_vae.ipynb #64841efb
 class VAE(nn.Module):
     "A variational autoencoder built from a `VAEConfig`."
     def __init__(self, cfg:VAEConfig):
@@ -208,9 +209,11 @@ class VAE(nn.Module):
     def loss(self, x, out:VAEOutput) -> LossTerms:
         "Reconstruction + beta KL, reduced as the configuration says."
         r = self.cfg.reduction
-        rec, kl = reduce_loss(reconstruction_loss(out.logits, x, self.cfg.recon), r), reduce_loss(gaussian_kl(out.mu, out.logvar), r)
+        rec = reduce_loss(reconstruction_loss(out.logits, x, self.cfg.recon), r)
+        kl = reduce_loss(gaussian_kl(out.mu, out.logvar), r)
         return LossTerms(rec + self.cfg.beta*kl, rec, kl)
 
+# %% ../nbs/02_vae.ipynb #e2f2438b
 def n_parameters(model:nn.Module) -> int:
     "Number of trainable parameters."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -304,6 +307,26 @@ def load_vae(path, # a file written by `save_checkpoint` for a VAE
     "Rebuild a saved VAE from its configuration and weights."
     return load_model(path, device, kind='vae')
 
+# %% ../nbs/02_vae.ipynb #221dd2b5
+def _check_contract(model:nn.Module, # a registered model built from a tiny configuration
+                    x:torch.Tensor, # a few model inputs (N, *cfg.shape) in [0, 1]
+                    step:Callable, # step(model, x) -> named losses (a dataclass of tensors): one training step
+                   ):
+    "The model contract: shapes of encode/decode/forward, finite named losses over two CPU steps, a save/load round trip."
+    import tempfile
+    mu, logvar = model.encode(x)
+    assert mu.shape == logvar.shape == (len(x), model.cfg.latent_dim), (mu.shape, logvar.shape)
+    out = model.eval()(x)
+    assert isinstance(out, VAEOutput) and out.recon.shape == x.shape and 0 <= out.recon.min() <= out.recon.max() <= 1
+    assert model.decode(out.z).shape == x.shape
+    for _ in range(2):
+        losses = step(model.train(), x)
+        assert all(torch.isfinite(v).all() for v in vars(losses).values()), losses
+    with tempfile.TemporaryDirectory() as d:
+        loaded = load_model(save_checkpoint(Path(d)/'m.pt', model.eval()))
+        assert type(loaded) is type(model) and loaded.cfg == model.cfg
+        with torch.no_grad(): assert torch.equal(loaded(x).recon, model(x).recon)
+
 # %% ../nbs/02_vae.ipynb #fe8434ca
 def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or None for cuda when available
                   ) -> torch.device:
@@ -315,21 +338,21 @@ def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or No
                          "GPU(s); use 'cpu'")
     return dev
 
-def rng_states(generator:torch.Generator) -> dict:
+def rng_states(rng:torch.Generator) -> dict:
     "The random-number states a run depends on, as tensors: its own generator, torch's global one (and CUDA's)."
-    states = dict(generator=generator.get_state(), torch=torch.get_rng_state())
+    states = dict(rng=rng.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): states['cuda'] = torch.stack(torch.cuda.get_rng_state_all())
     return states
 
-def set_rng_states(generator:torch.Generator, states:dict):
+def set_rng_states(rng:torch.Generator, states:dict):
     "Restore what `rng_states` saved."
-    generator.set_state(states['generator'].cpu())
+    rng.set_state(states['rng'].cpu())
     torch.set_rng_state(states['torch'].cpu())
     if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(list(states['cuda'].cpu()))
 
 # %% ../nbs/02_vae.ipynb #c0d269d1
 class TrainerBase:
-    "The plumbing every trainer shares: device, seeded generator, checkpoint file, exact resume, NaN stop, Ctrl-C."
+    "The plumbing every trainer shares: device, seeded random generator (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C."
     unit = 'step' # what the trainer counts, the name of its counter attribute
     def __init__(self,
                  checkpoint=None, # file for the last good state
@@ -340,7 +363,7 @@ class TrainerBase:
                 ):
         self.device, self.seed = resolve_device(device), check_int('seed', seed, 0)
         torch.manual_seed(self.seed)
-        self.generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        self.rng = torch.Generator(device=self.device).manual_seed(self.seed)
         self.checkpoint, self.resume, self.progress = (Path(checkpoint) if checkpoint else None), resume, progress
         if resume and self.checkpoint is None: raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
@@ -361,7 +384,7 @@ def save(self:TrainerBase,
     if own and self.checkpoint is None: raise ValueError('This trainer has no checkpoint file: pass a path')
     state = self.training_state()
     return save_checkpoint(self.checkpoint if own else path, self.model, overwrite=own or overwrite,
-                           weights=state.pop('model', None), rng=rng_states(self.generator), **state)
+                           weights=state.pop('model', None), rng=rng_states(self.rng), **state)
 
 # %% ../nbs/02_vae.ipynb #fc72781e
 @patch
@@ -376,7 +399,7 @@ def _restore(self:TrainerBase):
                          'not by a trainer); start a new run instead')
     self.model.load_state_dict(state.get('last_model', state['model']))
     self.load_training_state(state)
-    set_rng_states(self.generator, state['rng'])
+    set_rng_states(self.rng, state['rng'])
 
 # %% ../nbs/02_vae.ipynb #38a1ca4b
 @patch
@@ -468,7 +491,7 @@ def load_training_state(self:Trainer, state:dict):
 def _run_epoch(self:Trainer, x:torch.Tensor, train:bool) -> dict:
     "Mean loss terms over one pass through x (with optimiser steps when training)."
     self.model.train(train)
-    order = (torch.randperm(len(x), generator=self.generator, device=self.device) if train
+    order = (torch.randperm(len(x), generator=self.rng, device=self.device) if train
              else torch.arange(len(x), device=self.device))
     sums = torch.zeros(3, device=self.device)
     with torch.set_grad_enabled(train):
