@@ -10,6 +10,7 @@ import torch
 from scipy.linalg import eigh
 from scipy.sparse.linalg import eigsh
 from scipy.spatial import cKDTree
+from fastcore.basics import patch
 
 from .data import check_choice, check_int, check_finite
 
@@ -58,34 +59,44 @@ class PCA:
         "The kept principal directions, one per row."
         return self.all_components_[:self.n_components]
 
-# %% ../nbs/01_pca_dmaps.ipynb #0f02dd25
-def _transform(self:PCA, X, # samples (N, ...) of the fitted shape
+# %% ../nbs/01_pca_dmaps.ipynb #9254aab6
+@patch
+def transform(self:PCA, X, # samples (N, ...) of the fitted shape
               ):
     "Coordinates (N, L) of samples on the kept principal directions."
     return _like((as_rows(X) - self.mean_) @ self.components_.T, X)
 
-def _inverse_transform(self:PCA, Z, # coordinates (N, L') with L' <= the kept components
+# %% ../nbs/01_pca_dmaps.ipynb #874e19c4
+@patch
+def inverse_transform(self:PCA, Z, # coordinates (N, L') with L' <= the kept components
                       ):
     "Samples, of the fitted shape, from their coordinates on the first principal directions."
     z = as_rows(Z)
     return _like((self.mean_ + z @ self.all_components_[:z.shape[1]]).reshape(len(z), *self.sample_shape_), Z)
 
-def _n_components_for(self:PCA, energy:float, # fraction of the energy to keep, in (0, 1]
+# %% ../nbs/01_pca_dmaps.ipynb #f8f50cfd
+@patch
+def n_components_for(self:PCA, energy:float, # fraction of the energy to keep, in (0, 1]
                      ) -> int:
     "The smallest number of components whose cumulative energy reaches `energy`."
     if not 0 < energy <= 1: raise ValueError(f'energy must lie in (0, 1], got {energy}')
     return int(np.searchsorted(self.cumulative_energy_, energy - 1e-12) + 1)
 
-def _reconstruct(self:PCA, X, # samples (N, ...)
-                 n_components:int, # components to keep
+# %% ../nbs/01_pca_dmaps.ipynb #b0624fe1
+@patch
+def reconstruct(self:PCA, X, # samples (N, ...)
+                n_components:int, # components to keep
                 ):
     "Samples approximated with their first `n_components` principal components."
     coords = (as_rows(X) - self.mean_) @ self.all_components_[:n_components].T
     return self.inverse_transform(_like(coords, X))
 
-PCA.transform, PCA.inverse_transform = _transform, _inverse_transform
-PCA.n_components_for, PCA.reconstruct = _n_components_for, _reconstruct
-PCA.fit_transform = lambda self, X: self.fit(X).transform(X)
+# %% ../nbs/01_pca_dmaps.ipynb #9d94e232
+@patch
+def fit_transform(self:PCA, X, # samples (N, ...)
+                 ):
+    "Fit, then the coordinates of the same samples."
+    return self.fit(X).transform(X)
 
 # %% ../nbs/01_pca_dmaps.ipynb #c8ac3d2b
 def diameter(X, # samples (N, ...)
@@ -146,12 +157,14 @@ class DiffusionMap:
         if self.method_ == 'dense': return _dense_kernel(Y, self.X_, self.epsilon_)
         return _sparse_kernel(Y, self.tree_, self.epsilon_, self.cut_off_)
 
-# %% ../nbs/01_pca_dmaps.ipynb #aefe2f7e
-def _markov_rows(self:DiffusionMap, K):
+# %% ../nbs/01_pca_dmaps.ipynb #0905b9ed
+@patch
+def markov_rows(self:DiffusionMap, K):
     "Rows of the Markov matrix P from kernel rows K (training samples as columns), with the alpha-normalisation."
     Ka = _scale(K, _row_sums(K)**-self.alpha, self.q_**-self.alpha)
     return _scale(Ka, 1/_row_sums(Ka), np.ones(Ka.shape[1]))
 
+# %% ../nbs/01_pca_dmaps.ipynb #d86c6632
 def _eigenpairs(S, k:int, sparse:bool, tol:float) -> tuple:
     "The k largest eigenpairs of a symmetric matrix, in decreasing order."
     n = S.shape[0]
@@ -160,7 +173,9 @@ def _eigenpairs(S, k:int, sparse:bool, tol:float) -> tuple:
     order = np.argsort(vals)[::-1]
     return vals[order], vecs[:, order]
 
-def _fit(self:DiffusionMap, X, # training samples (N, ...)
+# %% ../nbs/01_pca_dmaps.ipynb #2f190392
+@patch
+def fit(self:DiffusionMap, X, # training samples (N, ...)
         ):
     "Kernel, normalisation and the top eigenpairs of the Markov matrix."
     a = as_rows(X); n = len(a)
@@ -181,10 +196,9 @@ def _fit(self:DiffusionMap, X, # training samples (N, ...)
     self.eigenvalues_, self.eigenvectors_ = vals, phi
     return self
 
-DiffusionMap._markov_rows, DiffusionMap.fit = _markov_rows, _fit
-
-# %% ../nbs/01_pca_dmaps.ipynb #9324bfc1
-def _transform(self:DiffusionMap, X, # samples (M, ...) of the training sample shape
+# %% ../nbs/01_pca_dmaps.ipynb #926a7d4e
+@patch
+def transform(self:DiffusionMap, X, # samples (M, ...) of the training sample shape
               ):
     "Eigenfunction values (M, n_components) at new samples, by the Nystrom extension; column 0 is constant."
     y = as_rows(X)
@@ -193,17 +207,23 @@ def _transform(self:DiffusionMap, X, # samples (M, ...) of the training sample s
         raise ValueError(f'Some samples are farther than the cut-off ({self.cut_off_:.3g}) from every training sample')
     return _like(np.asarray(self._markov_rows(K) @ self.eigenvectors_)/self.eigenvalues_, X)
 
-def _diffusion_coordinates(self:DiffusionMap,
-                           X=None, # samples to embed; None: the training samples
-                           t:float=1, # diffusion time
+# %% ../nbs/01_pca_dmaps.ipynb #e5b6cd8d
+@patch
+def diffusion_coordinates(self:DiffusionMap,
+                          X=None, # samples to embed; None: the training samples
+                          t:float=1, # diffusion time
                           ):
     "Diffusion coordinates lambda_l^t phi_l(x), l = 1 .. n_components-1 (the constant phi_0 left out)."
     phi = self.eigenvectors_ if X is None else as_rows(self.transform(X))
     out = (self.eigenvalues_**t*phi)[:, 1:]
     return out if X is None else _like(out, X)
 
-DiffusionMap.transform, DiffusionMap.diffusion_coordinates = _transform, _diffusion_coordinates
-DiffusionMap.fit_transform = lambda self, X: self.fit(X).transform(X)
+# %% ../nbs/01_pca_dmaps.ipynb #186aca20
+@patch
+def fit_transform(self:DiffusionMap, X, # training samples (N, ...)
+                 ):
+    "Fit, then the eigenfunction values at the same samples."
+    return self.fit(X).transform(X)
 
 # %% ../nbs/01_pca_dmaps.ipynb #5e63468a
 def function_of_r2(x:np.ndarray, # the candidate argument, e.g. phi_1 (N,)
