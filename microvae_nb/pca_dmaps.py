@@ -159,7 +159,7 @@ class DiffusionMap:
 
 # %% ../nbs/01_pca_dmaps.ipynb #0905b9ed
 @patch
-def markov_rows(self:DiffusionMap, K):
+def _markov_rows(self:DiffusionMap, K):
     "Rows of the Markov matrix P from kernel rows K (training samples as columns), with the alpha-normalisation."
     Ka = _scale(K, _row_sums(K)**-self.alpha, self.q_**-self.alpha)
     return _scale(Ka, 1/_row_sums(Ka), np.ones(Ka.shape[1]))
