@@ -64,42 +64,62 @@ class DAVEGANConfig:
     activation: ClassVar[str] = 'leaky_relu'
 
     def __post_init__(self):
-        for name in ('shape', 'enc_filters', 'gen_filters', 'disc_filters', 'latent_strength'): setattr(self, name, tuple(getattr(self, name)))
-        if len(self.shape) not in (3, 4): raise ValueError(f'shape must be (C, H, W) or (C, D, H, W), got {self.shape}')
-        if len(set(self.shape[1:])) != 1: raise ValueError(f'DA-VEGAN needs square (cubic) images, got {self.shape[1:]}')
-        for name, n in [('enc_filters', len(self.enc_filters)), ('gen_filters', len(self.gen_filters)), ('disc_filters', len(self.disc_filters))]:
-            if self.shape[1] != 4*2**n: raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not {self.shape[1]}')
-        for name, allowed in [('reduction', ('sum', 'mean')), ('translate_mode', ('periodic', 'zero'))]:
-            check_choice(name, getattr(self, name), allowed)
+        self._check_shape()
         self._check_numbers()
-
-    def _check_numbers(self):
-        "Sizes are integers >= 1, weights and rates finite (rates > 0), strengths in [0, 1)."
-        _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, enc_filters=self.enc_filters,
-                     gen_filters=self.gen_filters, disc_filters=self.disc_filters, batch_size=self.batch_size)
-        for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std'):
-            setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
-        for name in ('lr_gen', 'lr_disc', 'lr_enc'): setattr(self, name, float(check_finite(name, getattr(self, name), 0, open_low=True)))
-        check_finite('latent_strength', self.latent_strength, 0, 0.999999)
 
     @property
     def ndim(self) -> int: return len(self.shape) - 1
 
+# %% ../nbs/03_betavae_gan.ipynb #cd4adaeb
+@patch
+def _check_shape(self:DAVEGANConfig):
+    "Square (cubic) 2D or 3D images whose side fits every network's stride-2 layers; options from their sets."
+    for name in ('shape', 'enc_filters', 'gen_filters', 'disc_filters', 'latent_strength'):
+        setattr(self, name, tuple(getattr(self, name)))
+    if len(self.shape) not in (3, 4):
+        raise ValueError(f'shape must be (C, H, W) or (C, D, H, W), got {self.shape}')
+    if len(set(self.shape[1:])) != 1:
+        raise ValueError(f'DA-VEGAN needs square (cubic) images, got {self.shape[1:]}')
+    for name, n in [('enc_filters', len(self.enc_filters)),
+                    ('gen_filters', len(self.gen_filters)), ('disc_filters', len(self.disc_filters))]:
+        if self.shape[1] != 4*2**n:
+            raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not {self.shape[1]}')
+    for name, allowed in [('reduction', ('sum', 'mean')),
+                          ('translate_mode', ('periodic', 'zero'))]:
+        check_choice(name, getattr(self, name), allowed)
+
+# %% ../nbs/03_betavae_gan.ipynb #57a9272a
+@patch
+def _check_numbers(self:DAVEGANConfig):
+    "Sizes are integers >= 1, weights and rates finite (rates > 0), strengths in [0, 1)."
+    _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, enc_filters=self.enc_filters,
+                 gen_filters=self.gen_filters, disc_filters=self.disc_filters, batch_size=self.batch_size)
+    for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std'):
+        setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
+    for name in ('lr_gen', 'lr_disc', 'lr_enc'):
+        setattr(self, name, float(check_finite(name, getattr(self, name), 0, open_low=True)))
+    check_finite('latent_strength', self.latent_strength, 0, 0.999999)
+
+# %% ../nbs/03_betavae_gan.ipynb #cfa07e96
 def table2_config(**kwargs) -> DAVEGANConfig:
     "Seed 003's Table 2: single ellipses, 32x32, z_dim 5, batch 32 (keyword arguments override)."
     return DAVEGANConfig(**dict(dict(shape=(1, 32, 32), latent_dim=5, enc_filters=(16, 32, 64), gen_filters=(64, 32, 16),
                                      disc_filters=(8, 16, 32), gen_out_norm=True, batch_size=32), **kwargs))
 
+# %% ../nbs/03_betavae_gan.ipynb #ca010e97
 def table3_config(**kwargs) -> DAVEGANConfig:
     "Seed 003's Table 3: 16 crops of 64x64 from one image, z_dim 32, batch 4 (keyword arguments override)."
     return DAVEGANConfig(**kwargs)
 
 # %% ../nbs/03_betavae_gan.ipynb #fa97ec02
-def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False, act:bool=True) -> nn.Sequential:
+def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,
+                 act:bool=True) -> nn.Sequential:
     "The 4x4 'valid' layer at the narrow end: 4^ndim -> 1 (conv) or 1 -> 4^ndim (transposed), with batch norm."
     L = LAYERS[cfg.ndim]
-    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4), L['bn'](cout), *([activation(cfg.activation)] if act else []))
+    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4), L['bn'](cout),
+                         *([activation(cfg.activation)] if act else []))
 
+# %% ../nbs/03_betavae_gan.ipynb #0cdf3e68
 class DAVEGAN(nn.Module):
     "Encoder, mutual generator/decoder and discriminator of seed 003 (Tables 2 and 3), for 2D and 3D images."
     def __init__(self, cfg:DAVEGANConfig):
@@ -110,7 +130,8 @@ class DAVEGAN(nn.Module):
                                      _valid_block(e[-1], 2*L, cfg), nn.Flatten())
         ups = [up_block(a, b, cfg) for a, b in zip(g[:-2], g[1:-1])]
         out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm)[:-1]          # logits: the sigmoid is in the loss / decode
-        self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim), _valid_block(L, g[0], cfg, transpose=True), *ups, out)
+        self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
+                                       _valid_block(L, g[0], cfg, transpose=True), *ups, out)
         self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0) for i, (a, b) in enumerate(zip(d, d[1:]))],
                                            _valid_block(d[-1], 1, cfg, act=False), nn.Flatten())
 
@@ -141,7 +162,8 @@ class StepLosses:
 
     @classmethod
     def names(cls) -> list: return [f.name for f in fields(cls)]
-    def stack(self) -> torch.Tensor: return torch.stack([getattr(self, n) for n in self.names()]).detach()
+    def stack(self) -> torch.Tensor: return torch.stack([getattr(self,
+                                                                 n) for n in self.names()]).detach()
 
 
 
@@ -153,43 +175,60 @@ def make_optimizers(model:DAVEGAN) -> dict:
                 disc=torch.optim.Adam(model.discriminator.parameters(), lr=cfg.lr_disc),
                 enc=torch.optim.Adam(model.encoder.parameters(), lr=cfg.lr_enc))
 
+# %% ../nbs/03_betavae_gan.ipynb #80a12632
 def _set_grads(loss:torch.Tensor, module:nn.Module, retain:bool=False):
     "Store the gradient of `loss` with respect to `module`'s parameters only (no other model is touched)."
     params = _params(module)
     for p, g in zip(params, torch.autograd.grad(loss, params, retain_graph=retain)): p.grad = g
 
+# %% ../nbs/03_betavae_gan.ipynb #fd1e6c7c
+def _augmentation(cfg:DAVEGANConfig, B:int, spatial:tuple, device, rng) -> tuple:
+    "T(v, u) and a function drawing a fresh displacement u for a batch (identity and None without augmentation)."
+    if not cfg.augment_images: return (lambda v, u: v), (lambda: None)
+    return ((lambda v, u: translate(v, u, cfg.translate_mode)),
+            (lambda: random_shifts(B, spatial, cfg.shift_std, device, rng)))
+
+def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch.Tensor) -> tuple:
+    "Step the discriminator on eq. 6; the generator's loss (eq. 7) and the mean D(real), D(G(z_noise))."
+    cfg, B = model.cfg, len(real)
+    seen = torch.cat([real, fake_vae.detach(), fake_noise.detach()])
+    d_real, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
+    loss_d = (F.softplus(-d_real).mean() + F.softplus(-d_vae if cfg.vae_as_real else d_vae).mean()
+              + F.softplus(d_noise).mean())
+    _set_grads(loss_d, model.discriminator)
+    opts['disc'].step()
+    _, d_vae, d_noise = model.discriminator(torch.cat([real, fake_vae, fake_noise])).flatten().split(B)
+    loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean() + cfg.lambda_noise*F.softplus(-d_noise).mean()
+              + cfg.lambda_rec*rec)
+    return loss_d, loss_g, torch.sigmoid(d_real).mean().detach(), torch.sigmoid(d_noise).mean().detach()
+
+# %% ../nbs/03_betavae_gan.ipynb #aa80836a
 def train_step(model:DAVEGAN, # the model (in training mode)
                opts:dict, # its optimisers, from `make_optimizers`
                x:torch.Tensor, # a batch of real images (B, C, *spatial) in [0, 1]
                rng:torch.Generator|None=None, # random-number generator on the batch's device
               ) -> StepLosses:
-    "One DA-VEGAN step: the discriminator on eq. 6, then the generator on eq. 7 and the encoder on eq. 1, each from its own loss."
+    "One DA-VEGAN step: discriminator (eq. 6), then generator (eq. 7) and encoder (eq. 1), each from its own loss."
     cfg, B, dev = model.cfg, len(x), x.device
-    T = (lambda v, u: translate(v, u, cfg.translate_mode)) if cfg.augment_images else (lambda v, u: v)
-    shifts = lambda: random_shifts(B, tuple(x.shape[2:]), cfg.shift_std, dev, rng)
+    T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
     z_vae = mu + torch.randn(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
-    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength, generator=rng), cfg.reduction)
+    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength,
+                                  generator=rng), cfg.reduction)
     z = torch.cat([z_vae, torch.randn(mu.shape, device=dev, generator=rng)]) if cfg.gan else z_vae
     logits = model.generator(z)
-    u = shifts() if cfg.augment_images else None
+    u = shifts()
     # the same u on the reconstruction and its original: translating the per-pixel loss map is the same thing
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
     zero = torch.zeros((), device=dev)
-    if cfg.gan:
-        probs = torch.sigmoid(logits)
-        real = T(x, u)
-        fakes = torch.cat([T(probs[:B], u), T(probs[B:], shifts() if cfg.augment_images else None)])
-        d_real, d_vae, d_noise = model.discriminator(torch.cat([real, fakes.detach()])).flatten().split(B)
-        loss_d = F.softplus(-d_real).mean() + F.softplus(-d_vae if cfg.vae_as_real else d_vae).mean() + F.softplus(d_noise).mean()
-        _set_grads(loss_d, model.discriminator); opts['disc'].step()
-        _, d_vae, d_noise = model.discriminator(torch.cat([real, fakes])).flatten().split(B)
-        loss_g = cfg.lambda_vae*F.softplus(-d_vae).mean() + cfg.lambda_noise*F.softplus(-d_noise).mean() + cfg.lambda_rec*rec
-        p_real, p_fake = torch.sigmoid(d_real).mean().detach(), torch.sigmoid(d_noise).mean().detach()
-    else: loss_d, loss_g, p_real, p_fake = zero, rec, zero, zero
+    probs = torch.sigmoid(logits)
+    fakes = (T(probs[:B], u), T(probs[B:], shifts())) if cfg.gan else None
+    loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), *fakes, rec) if cfg.gan else (zero, rec, zero, zero)
     loss_e = cfg.beta*kl + rec
-    _set_grads(loss_g, model.generator, retain=True); _set_grads(loss_e, model.encoder)
-    opts['gen'].step(); opts['enc'].step()
+    _set_grads(loss_g, model.generator, retain=True)
+    _set_grads(loss_e, model.encoder)
+    opts['gen'].step()
+    opts['enc'].step()
     return StepLosses(loss_d, loss_g, loss_e, kl, rec, p_real, p_fake)
 
 # %% ../nbs/03_betavae_gan.ipynb #0144697f
@@ -200,6 +239,7 @@ def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
         raise ValueError(f'output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got shape {tuple(x.shape)}')
     return labels_of(x, x.ndim - 2, 'model output')
 
+# %% ../nbs/03_betavae_gan.ipynb #a7e161fb
 def _window(limit_to:int, shape:tuple) -> int:
     "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if that is smaller."
     return min(check_int('limit_to', limit_to), (min(shape) - 1)//2 + 1)
@@ -216,7 +256,8 @@ def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   ndim:int|None=None, # spatial axes
                  ) -> dict:
     "E_gen, the diversity of the generated and of the real structures (None for a single one), and the memorisation check."
-    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]), phase=phase, ndim=ndim)
+    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]),
+              phase=phase, ndim=ndim)
     mem = memorisation(generated, data, ndim=ndim)
     return dict(e_gen=generation_error(generated, data, **kw), diversity=_diversity(generated, kw),
                 diversity_data=_diversity(data, kw),
@@ -233,8 +274,10 @@ def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with
     "E_rec and E_gen of seed 003 (section 4.1), with the diversity of samples and data and the memorisation check."
     nd = model.cfg.ndim
     labels = labels_of(images, nd, 'images')
-    rec, gen = output_labels(reconstruct(model, labels)), output_labels(sample(model, check_int('n_samples', n_samples), seed))
-    e_rec = reconstruction_error(labels, rec, limit_to=_window(limit_to, labels.shape[1:]), phase=phase, ndim=nd)
+    rec, gen = output_labels(reconstruct(model, labels)), output_labels(sample(model,
+                                                                               check_int('n_samples', n_samples), seed))
+    e_rec = reconstruction_error(labels, rec, limit_to=_window(limit_to, labels.shape[1:]),
+                                 phase=phase, ndim=nd)
     return dict(e_rec=e_rec, **sample_scores(gen, labels, limit_to, phase, nd))
 
 # %% ../nbs/03_betavae_gan.ipynb #2cd8eaa4
@@ -247,9 +290,13 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
     norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     dev, was_training = next(model.parameters()).device, model.generator.training
     momenta = [m.momentum for m in norms]
-    for m in norms: m.reset_running_stats(); m.momentum = None          # None: a cumulative average
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # None: a cumulative average
     model.generator.train()
-    for _ in range(n_batches): model.generator(torch.randn(2*model.cfg.batch_size, model.cfg.latent_dim, device=dev, generator=rng))
+    for _ in range(n_batches):
+        model.generator(torch.randn(2*model.cfg.batch_size, model.cfg.latent_dim, device=dev,
+                                    generator=rng))
     for m, mom in zip(norms, momenta): m.momentum = mom
     model.generator.train(was_training)
 
@@ -257,7 +304,8 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
 def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
     "Training structures as phase labels (N, *spatial) that fit the model: integers, two phases or more, a full batch."
     t = torch.as_tensor(np.asarray(images)) if not isinstance(images, torch.Tensor) else images
-    if t.is_floating_point(): raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
+    if t.is_floating_point():
+        raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
     labels = labels_of(t, cfg.ndim, 'images')
     if labels.ndim != cfg.ndim + 1 or tuple(labels.shape[1:]) != cfg.shape[1:]:
         raise ValueError(f'Images of shape {tuple(labels.shape[1:])} do not fit a model for {cfg.shape}')
@@ -287,9 +335,11 @@ class DAVEGANTrainer(TrainerBase):
         self.labels = _training_labels(images, model.cfg)
         self.x = as_model_input(self.labels, model.cfg).to(self.device)
         self.model, self.opts, self.callbacks = model.to(self.device), make_optimizers(model), callbacks
-        self.log_every, self.eval_samples = check_int('log_every', log_every), check_int('eval_samples', eval_samples)
+        self.log_every, self.eval_samples = check_int('log_every',
+                                                      log_every), check_int('eval_samples', eval_samples)
         self.eval_every = None if eval_every is None else check_int('eval_every', eval_every)
-        self.checkpoint_every = -(-check_int('checkpoint_every', checkpoint_every)//self.log_every)*self.log_every
+        self.checkpoint_every = -(-check_int('checkpoint_every',
+                                             checkpoint_every)//self.log_every)*self.log_every
         self.step, self.history, self.evals, self.order, self.count = 0, {}, [], None, 0
         self.sums = torch.zeros(len(StepLosses.names()), device=self.device)
         if self.resume: self._restore()
@@ -301,6 +351,7 @@ def training_state(self:DAVEGANTrainer) -> dict:
     return dict(optimizers={k: o.state_dict() for k, o in self.opts.items()}, history=self.history, evals=self.evals,
                 step=self.step, order=self.order, sums=self.sums, count=self.count)
 
+# %% ../nbs/03_betavae_gan.ipynb #11b36453
 @patch
 def load_training_state(self:DAVEGANTrainer, state:dict):
     "Restore what `training_state` saved."
@@ -308,11 +359,13 @@ def load_training_state(self:DAVEGANTrainer, state:dict):
     self.history, self.evals, self.step, self.count = state['history'], state['evals'], state['step'], state['count']
     self.order, self.sums = state['order'], state['sums'].to(self.device)
 
+# %% ../nbs/03_betavae_gan.ipynb #326931dc
 @patch
 def evaluate(self:DAVEGANTrainer) -> dict:
     "E_rec, E_gen, diversity and memorisation of the model now, on the training structures."
     refresh_batch_norm(self.model, rng=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
-    scores = dict(step=self.step, **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
+    scores = dict(step=self.step,
+                  **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
     self.model.train()
     return scores
 
@@ -322,8 +375,10 @@ def _train_one(self:DAVEGANTrainer):
     "One training step on the next batch of the epoch's permutation; its losses go to the running sums."
     n, bs = len(self.x), self.model.cfg.batch_size
     i = self.step % (n//bs)
-    if self.order is None or i == 0: self.order = torch.randperm(n, generator=self.rng, device=self.device)
-    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]], self.rng).stack()
+    if self.order is None or i == 0:
+        self.order = torch.randperm(n, generator=self.rng, device=self.device)
+    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]],
+                            self.rng).stack()
     self.count += 1
     self.step += 1
 
@@ -336,7 +391,8 @@ def _log(self:DAVEGANTrainer, steps:int) -> bool:
     self.count = 0
     for k, v in dict(step=self.step, **logs).items(): self.history.setdefault(k, []).append(v)
     if self.eval_every and self.step % self.eval_every == 0: self.evals.append(self.evaluate())
-    if self.checkpoint and (self.step % self.checkpoint_every == 0 or self.step >= steps): self.save()
+    if self.checkpoint and (self.step % self.checkpoint_every == 0 or self.step >= steps):
+        self.save()
     return any(cb(self, logs) for cb in self.callbacks)
 
 # %% ../nbs/03_betavae_gan.ipynb #2f9c8321
@@ -363,6 +419,7 @@ def fit(self:DAVEGANTrainer,
     self.model.eval()
     return self.history
 
+# %% ../nbs/03_betavae_gan.ipynb #a4e05937
 def load_davegan(path, # a checkpoint written by `DAVEGANTrainer` (or `save_checkpoint` of a DAVEGAN)
                  device=None, # where to put the model
                 ) -> DAVEGAN:

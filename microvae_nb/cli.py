@@ -18,7 +18,8 @@ from . import __version__
 from .data import (load_microstructure, crops, show_images, to_model_input, layout, check_choice, check_int,
                               check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw, as_labels, binarize)
 from .metrics import indicator, two_point_correlation, reconstruction_error
-from .vae import (VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes, resolve_device)
+from .vae import (VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
+                             resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, generative_scores,
                                      sample_scores, output_labels)
 
@@ -31,7 +32,8 @@ __all__ = ['USER_ERRORS', 'correlation_length', 'describe', 'describe_figure', '
 def correlation_length(profile, # radial S2 of one phase, starting at r = 0
                       ) -> float|None:
     "Distance (pixels) where the normalised excess (S2(r) - phi^2)/(phi - phi^2) first drops below 1/e."
-    p = np.asarray(profile, dtype=np.float64); phi = p[0]
+    p = np.asarray(profile, dtype=np.float64)
+    phi = p[0]
     if phi <= 0 or phi >= 1: return None
     excess = (p - phi**2)/(phi - phi**2)
     below = np.flatnonzero(excess < np.exp(-1))
@@ -39,13 +41,15 @@ def correlation_length(profile, # radial S2 of one phase, starting at r = 0
     r = below[0]
     return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
 
+# %% ../nbs/08_cli.ipynb #a8e87011
 def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
              phase:int=1, # phase whose two-point statistics are summarised
              ndim:int|None=None, # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
             ) -> dict:
     "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
     lay = layout(ms, ndim, 'ms')
-    if lay.batch: raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 for a volume)')
+    if lay.batch:
+        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 for a volume)')
     ms = np.asarray(ms)
     ind = torch.as_tensor(np.asarray(indicator(ms, phase, lay.ndim)))[None]
     profile = two_point_correlation(ind, ndim=ms.ndim, radial=True)[0]
@@ -66,15 +70,22 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
     s2 = two_point_correlation(ind, ndim=ms.ndim, limit_to=limit)[0].numpy()
     if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
     fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(11, 3.4))
-    a0.imshow(ms, cmap='gray', interpolation='nearest'); a0.set_title('structure' + (' (middle slice)' if stats['ndim'] == 3 else ''))
+    a0.imshow(ms, cmap='gray', interpolation='nearest')
+    a0.set_title('structure' + (' (middle slice)' if stats['ndim'] == 3 else ''))
     a0.set_axis_off()
     ext = limit - 0.5
-    im = a1.imshow(s2, extent=(-ext, ext, ext, -ext)); a1.set_title(f'S2 of phase {stats["phase"]}'); fig.colorbar(im, ax=a1)
+    im = a1.imshow(s2, extent=(-ext, ext, ext, -ext))
+    a1.set_title(f'S2 of phase {stats["phase"]}')
+    fig.colorbar(im, ax=a1)
     phi = stats['s2_radial'][0]                       # S2(0) is the volume fraction
-    a2.plot(stats['s2_radial'], label='S2(|r|)'); a2.axhline(phi**2, ls='--', c='gray', label='phi^2')
-    if stats['correlation_length'] is not None: a2.axvline(stats['correlation_length'], ls=':', c='k', label='correlation length')
-    a2.set_xlabel('|r| (pixels)'); a2.legend(fontsize=8)
-    fig.suptitle(title); fig.tight_layout()
+    a2.plot(stats['s2_radial'], label='S2(|r|)')
+    a2.axhline(phi**2, ls='--', c='gray', label='phi^2')
+    if stats['correlation_length'] is not None:
+        a2.axvline(stats['correlation_length'], ls=':', c='k', label='correlation length')
+    a2.set_xlabel('|r| (pixels)')
+    a2.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/08_cli.ipynb #756cbd0e
@@ -86,18 +97,22 @@ class ScriptError(SystemExit):
 
 def _flag_words(message:str, flags) -> str:
     "A library message reworded for the command line: `epochs=3` and `epochs must` name the flag `--epochs`."
-    for f in flags: message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message).replace(f'--{f}=', f'--{f} ')
+    for f in flags:
+        message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message).replace(f'--{f}=',
+                                                                                  f'--{f} ')
     return message
 
 # %% ../nbs/08_cli.ipynb #347b487b
-USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, FloatingPointError)
+USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
+               FloatingPointError)
 
 def exit_on_user_error(script):
     "Console-script decorator: user mistakes end with one line on stderr and exit status 2; also `--version`."
     flags = list(inspect.signature(script).parameters)
     @functools.wraps(script)
     def _script(*args, **kwargs):
-        if kwargs.pop('version', False): return print(f'{script.__name__} (microvae_nb) {__version__}')
+        if kwargs.pop('version', False):
+            return print(f'{script.__name__} (microvae_nb) {__version__}')
         try: return script(*args, **kwargs)
         except USER_ERRORS as e: message, status = _flag_words(str(e), flags), 2
         except KeyboardInterrupt as e: message, status = str(e) or 'interrupted', 130
@@ -118,14 +133,16 @@ def _refuse_overwrite(paths:list, force:bool):
 def _out_folder(out) -> Path:
     "The --out folder, refused if it names a file."
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f'--out must name a folder, but {out} is a file')
+    if out.exists() and not out.is_dir():
+        raise ValueError(f'--out must name a folder, but {out} is a file')
     return out
 
 def _threshold(threshold:str|None):
     "The --threshold argument: None, 'otsu' or a number."
     if threshold in (None, 'otsu'): return threshold
     try: return float(check_finite('--threshold', float(threshold)))
-    except ValueError: raise ValueError(f"--threshold must be a number or 'otsu', got {threshold!r}") from None
+    except ValueError:
+        raise ValueError(f"--threshold must be a number or 'otsu', got {threshold!r}") from None
 
 # %% ../nbs/08_cli.ipynb #28c9e65e
 @call_parse
@@ -170,7 +187,8 @@ def training_crops(data:str, # bundled example name, image/array file, or folder
     return crops(ms, size=size, n=None if n is None else check_int('--n_crops', n), seed=seed)
 
 # %% ../nbs/08_cli.ipynb #fcd06fc6
-def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int, overrides:dict):
+def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int,
+                  overrides:dict):
     "The configuration of a new run's model, with flag-named errors for sizes it cannot take."
     if check_choice('--model', model, ('davegan', 'vae')) == 'vae':
         return VAEConfig(shape=shape, latent_dim=latent_dim, beta=beta, **overrides)
@@ -178,11 +196,13 @@ def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size
     if shape[1] not in tables or len(set(shape[1:])) > 1:
         raise ValueError(f'DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) pixels, got {shape[1:]}: '
                          'pass --size 32 or --size 64')
-    return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size, **overrides)
+    return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size,
+                            **overrides)
 
 def _check_run_folder(out:Path, resume:bool, force:bool):
     "A new run needs an empty (or --force'd) folder, a resumed one its checkpoint; nothing is written here."
-    if resume and not (out/'checkpoint.pt').is_file(): raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
+    if resume and not (out/'checkpoint.pt').is_file():
+        raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
     if not resume and out.exists() and any(out.iterdir()) and not force:
         raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume it, or pass --force')
 
@@ -203,8 +223,10 @@ class RunSettings:
 
     def __post_init__(self):
         check_choice('model', self.model, ('davegan', 'vae'))
-        self.size, self.latent_dim, self.batch_size = (check_int(k, getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
-        self.eval_every, self.seed = check_int('eval_every', self.eval_every, 0), check_int('seed', self.seed, 0)
+        self.size, self.latent_dim, self.batch_size = (check_int(k,
+                                                                 getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
+        self.eval_every, self.seed = check_int('eval_every', self.eval_every, 0), check_int('seed',
+                                                                                            self.seed, 0)
         self.n_crops = None if self.n_crops is None else check_int('n_crops', self.n_crops)
         self.beta = float(check_finite('beta', self.beta, 0))
 
@@ -219,12 +241,15 @@ def run_settings(out:Path, # the run folder
     try: saved = json.loads((out/'config.json').read_text())['settings']
     except (OSError, ValueError, KeyError, TypeError):
         raise ValueError(f'{out} has no readable config.json with run settings: it cannot be resumed') from None
-    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k, v in given.items() if saved.get(k) != v]
-    if clash: raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: {", ".join(clash)}')
+    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k,
+             v in given.items() if saved.get(k) != v]
+    if clash:
+        raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: {", ".join(clash)}')
     return RunSettings(**saved)
 
 # %% ../nbs/08_cli.ipynb #9e1d5428
-def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int, overrides:dict):
+def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, beta:float,
+                batch_size:int, overrides:dict):
     "The model configuration: a new run's from the settings, a resumed run's from its config.json."
     if not resume: return _model_config(model, shape, latent_dim, beta, batch_size, overrides)
     saved = json.loads((out/'config.json').read_text())
@@ -249,7 +274,8 @@ def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray
     np.save(out/'training.npy', images.astype(np.uint8))
     def undo():
         if (out/'checkpoint.pt').exists(): return
-        if existed: return [(out/f).unlink(missing_ok=True) for f in ('config.json', 'training.npy')]
+        if existed:
+            return [(out/f).unlink(missing_ok=True) for f in ('config.json', 'training.npy')]
         shutil.rmtree(out, ignore_errors=True)
     return undo
 
@@ -257,12 +283,14 @@ def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray
 def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int, progress:bool,
                device, seed:int) -> tuple:
     "Train the configured model; returns it, its loss history, its evaluations during training and the steps taken."
-    common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device, seed=seed)
+    common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device,
+                  seed=seed)
     if isinstance(cfg, DAVEGANConfig):
         tr = DAVEGANTrainer(cfg, images, eval_every=eval_every or None, **common)
         tr.fit(epochs*(len(images)//cfg.batch_size))
         return tr.model, tr.history, tr.evals, tr.step
-    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None, **common)
+    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None,
+                 **common)
     tr.fit(epochs)
     return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
 
@@ -282,20 +310,52 @@ def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.n
     plt.close(fig)
     k = min(8, len(images))
     rec = output_labels(reconstruct(model, images[:k])).numpy()
-    for name, ims in [('reconstructions', np.concatenate([images[:k], rec])), ('samples', samples[:16])]:
-        fig = show_images(ims, ncols=k if name == 'reconstructions' else 8, ndim=nd, vmax=max(int(ims.max()), 1))
+    for name, ims in [('reconstructions', np.concatenate([images[:k], rec])),
+                      ('samples', samples[:16])]:
+        fig = show_images(ims, ncols=k if name == 'reconstructions' else 8, ndim=nd,
+                          vmax=max(int(ims.max()), 1))
         fig.savefig(out/f'{name}.png', dpi=100)
         plt.close(fig)
 
 # %% ../nbs/08_cli.ipynb #93b38050
-def _write_outputs(out:Path, net, images:np.ndarray, history:dict, evals:list, metrics:dict, seed:int):
+def _write_outputs(out:Path, net, images:np.ndarray, history:dict, evals:list, metrics:dict,
+                   seed:int):
     "The run folder's results: samples, reconstructions, history, metrics and figures."
     samples = output_labels(sample(net, 64, seed=seed)).numpy().astype(np.uint8)
     np.save(out/'samples.npy', samples)
-    np.save(out/'reconstructions.npy', output_labels(reconstruct(net, images)).numpy().astype(np.uint8))
+    np.save(out/'reconstructions.npy',
+            output_labels(reconstruct(net, images)).numpy().astype(np.uint8))
     (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
     (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
     _save_figures(out, net, images, history, samples)
+
+# %% ../nbs/08_cli.ipynb #e494c258
+def _labels_for_training(images) -> np.ndarray:
+    "Training images as phase labels (N, *spatial) with at least two phases."
+    a = np.asarray(images)
+    if a.ndim not in (3, 4):
+        raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape {a.shape}')
+    a = as_labels(a, src='the training images')
+    if len(np.unique(a)) < 2:
+        raise ValueError('The training images hold one phase only: there is nothing to learn')
+    return a
+
+def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
+    "What to say when a run is interrupted: where its checkpoint is and the command that continues it."
+    if not (out/'checkpoint.pt').exists():
+        return 'interrupted before training began; nothing was kept'
+    return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
+            f'microvae_train --resume --out {out} --epochs {epochs}')
+
+# %% ../nbs/08_cli.ipynb #e990c872
+def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overrides:dict) -> tuple:
+    "Everything a run needs, checked before anything is written: its labels and its model's configuration."
+    images = np.asarray(_labels_for_training(images))
+    _check_run_folder(out, resume, force)
+    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])     # one channel for two phases, one-hot for more
+    cfg = _run_config(out, resume, s.model, shape, s.latent_dim, s.beta, s.batch_size, overrides)
+    _check_training_set(images, out, resume, getattr(cfg, 'batch_size', s.batch_size))
+    return images, cfg
 
 # %% ../nbs/08_cli.ipynb #16a50ff7
 def train_run(images, # training structures: phase labels (N, *spatial)
@@ -319,15 +379,12 @@ def train_run(images, # training structures: phase labels (N, *spatial)
     out, epochs = _out_folder(out), check_int('epochs', epochs)
     settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], latent_dim=latent_dim, beta=beta,
                                   batch_size=batch_size, eval_every=eval_every, seed=seed) | (crop or {}))
-    images = np.asarray(_labels_for_training(images))
-    _check_run_folder(out, resume, force)
-    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])     # one channel for two phases, one-hot for more
-    cfg = _run_config(out, resume, model, shape, latent_dim, beta, batch_size, overrides)
-    _check_training_set(images, out, resume, getattr(cfg, 'batch_size', batch_size))
+    images, cfg = _prepare_run(images, out, resume, force, settings, overrides)
     device = resolve_device(device)
     undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)), images)
     start = time.perf_counter()
-    try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress, device, seed)
+    try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress,
+                                                 device, seed)
     except BaseException as e:
         undo()
         if isinstance(e, KeyboardInterrupt): raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
@@ -338,24 +395,17 @@ def train_run(images, # training structures: phase labels (N, *spatial)
     _write_outputs(out, net, images, history, evals, metrics, seed)
     return metrics
 
-# %% ../nbs/08_cli.ipynb #e494c258
-def _labels_for_training(images) -> np.ndarray:
-    "Training images as phase labels (N, *spatial) with at least two phases."
-    a = np.asarray(images)
-    if a.ndim not in (3, 4): raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape {a.shape}')
-    a = as_labels(a, src='the training images')
-    if len(np.unique(a)) < 2: raise ValueError('The training images hold one phase only: there is nothing to learn')
-    return a
-
-def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
-    "What to say when a run is interrupted: where its checkpoint is and the command that continues it."
-    if not (out/'checkpoint.pt').exists(): return 'interrupted before training began; nothing was kept'
-    return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
-            f'microvae_train --resume --out {out} --epochs {epochs}')
-
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
 
+def _print_run(s:RunSettings, n:int, m:dict, out:Path):
+    "What a finished run tells its user: data, steps, time, the scores, where it wrote."
+    print(f'{s.data}: {n} crops of {s.size}, {m["model"]}, {m["steps"]} steps in {m["seconds"]:.0f} s on {m["device"]}')
+    print(f'E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])}, diversity {_fmt(m["diversity"])} '
+          f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
+    print(f'wrote {out}/')
+
+# %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
 @exit_on_user_error
 def microvae_train(data:str=None, # bundled example name, image/array file, or folder of slices (default: alloy)
@@ -380,14 +430,12 @@ def microvae_train(data:str=None, # bundled example name, image/array file, or f
     _check_run_folder(out, resume, force)
     s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops, threshold=threshold,
                      latent_dim=latent_dim, beta=beta, batch_size=batch_size, eval_every=eval_every, seed=seed)
-    images = np.load(out/'training.npy') if resume else training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed)
+    images = np.load(out/'training.npy') if resume else training_crops(s.data, s.size, s.n_crops,
+                                                                       _threshold(s.threshold), s.seed)
     m = train_run(images, out, model=s.model, epochs=epochs, latent_dim=s.latent_dim, beta=s.beta, batch_size=s.batch_size,
                   resume=resume, force=force, eval_every=s.eval_every, progress=not quiet, device=device, seed=s.seed,
                   data=s.data, crop=dict(size=s.size, n_crops=s.n_crops, threshold=s.threshold))
-    print(f'{s.data}: {len(images)} crops of {s.size}, {m["model"]}, {m["steps"]} steps in {m["seconds"]:.0f} s on {m["device"]}')
-    print(f'E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])}, diversity {_fmt(m["diversity"])} '
-          f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
-    print(f'wrote {out}/')
+    _print_run(s, len(images), m, out)
 
 # %% ../nbs/08_cli.ipynb #fdc09105
 def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: the middle slice of each volume is drawn)
@@ -396,12 +444,15 @@ def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: the middle slice 
               overwrite:bool=False, # replace existing files
              ) -> list:
     "One grey PNG per structure, phases spread over 0..255; existing files are refused unless `overwrite`."
-    top, paths = max(int(labels.max()), 1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
+    top, paths = max(int(labels.max()),
+                     1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
     existing = [str(p) for p in paths if p.exists()]
-    if existing and not overwrite: raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
+    if existing and not overwrite:
+        raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
     for path, a in zip(paths, labels): path.write_bytes(png_bytes(a[None]/top, scale=1))
     return paths
 
+# %% ../nbs/08_cli.ipynb #c7876613
 @call_parse
 @exit_on_user_error
 def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a trained model
@@ -412,7 +463,8 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     force:bool=False, # overwrite files already in --out
                    ):
     "Generate N new structures from a trained model: samples.npy (phase labels) and sample_000.png, ..."
-    n, seed, out, device = check_int('n', n), check_int('seed', seed, 0), _out_folder(out), resolve_device(device)
+    n, seed, out, device = check_int('n', n), check_int('seed', seed,
+                                                        0), _out_folder(out), resolve_device(device)
     net = load_model(checkpoint, device)
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
@@ -442,12 +494,21 @@ def load_structures(src:str, # a set (array file with a stack, folder of images)
             raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of structures of {a.shape[1:]}')
         return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
     if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
-        return np.stack([load_microstructure(f, threshold) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
+        return np.stack([load_microstructure(f,
+                                             threshold) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
     ms = load_microstructure(src, threshold)
-    if ms.ndim != ndim: raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is {ndim}')
+    if ms.ndim != ndim:
+        raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is {ndim}')
     side = check_int('size', size) if size is not None else min(default_size, min(ms.shape))
-    if side > min(ms.shape): raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
+    if side > min(ms.shape):
+        raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
     return crops(ms, side)
+
+# %% ../nbs/08_cli.ipynb #15877cf3
+def _write_json(path:Path, data:dict):
+    "Write `data` as JSON to `path`, making its folder."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1))
 
 # %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
@@ -472,9 +533,12 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: a st
     ref = load_structures(reference, nd, size, t, default_size=gen.shape[-1])
     if gen.shape[1:] != ref.shape[1:]:
         raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and {ref.shape[1:]} (--size)')
-    scores = dict(n_generated=len(gen), n_reference=len(ref), **sample_scores(gen, ref, limit_to, phase, nd))
-    if paired: scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
-    for k, v in scores.items(): print(f'{k:>20}: {v:.4g}' if isinstance(v, float) else f'{k:>20}: {v}')
+    scores = dict(n_generated=len(gen), n_reference=len(ref),
+                  **sample_scores(gen, ref, limit_to, phase, nd))
+    if paired:
+        scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
+    for k, v in scores.items():
+        print(f'{k:>20}: {v:.4g}' if isinstance(v, float) else f'{k:>20}: {v}')
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(json.dumps(scores, indent=1))

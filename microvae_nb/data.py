@@ -36,6 +36,7 @@ class Microstructure(np.ndarray):
         if isinstance(out, Microstructure) and out.ndim != self.spatial: out = out.view(np.ndarray)
         return out[()] if return_scalar and isinstance(out, np.ndarray) and out.ndim == 0 else out
 
+# %% ../nbs/00_data.ipynb #c63330ed
 def is_structure(x) -> bool:
     "Whether `x` is a `Microstructure` with all its spatial axes (a slice, a stack or `x[None]` is not)."
     return isinstance(x, Microstructure) and x.ndim == x.spatial
@@ -50,12 +51,14 @@ def check_choice(name:str, # the argument's name, for the message
         raise ValueError(f'{name} must be one of {tuple(choices)}, got {value!r}')
     return value
 
+# %% ../nbs/00_data.ipynb #3da0a080
 def check_int(name:str, # the argument's name
               value, # what was given: an int or NumPy integer (an integral float like 2.0 is accepted)
               low:int=1, # the smallest allowed value
              ) -> int:
     "`value` as an int if it is an integer >= `low`, else a ValueError."
-    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, (bool, np.bool_))
+    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value,
+                                                                                     (bool, np.bool_))
     if not ok or not np.isfinite(value) or value != int(value) or value < low:
         raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
     return int(value)
@@ -68,9 +71,13 @@ def check_finite(name:str, # the argument's name
                  open_low:bool=False, # exclude `low` itself
                 ) -> np.ndarray:
     "`value` as a float64 array if all its entries are finite numbers in range, else a ValueError."
-    try: a = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value, dtype=np.float64)
-    except (TypeError, ValueError): raise ValueError(f'{name} must be a number, got {value!r}') from None
-    if not np.isfinite(a).all(): raise ValueError(f'{name} must be finite (no NaN or inf), got {value!r}')
+    try:
+        a = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value,
+                       dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f'{name} must be a number, got {value!r}') from None
+    if not np.isfinite(a).all():
+        raise ValueError(f'{name} must be finite (no NaN or inf), got {value!r}')
     if (a < low).any() or (open_low and (a == low).any()) or (a > high).any():
         bound = f'> {low}' if open_low else f'>= {low}'
         raise ValueError(f'{name} must lie in [{low}, {high}] ({bound}), got {value!r}')
@@ -109,7 +116,8 @@ def layout(x, # an array, tensor or `Microstructure`
     if ndim is None: ndim = _default_ndim(x, name)
     check_choice('ndim', ndim, (2, 3))
     extra = len(x.shape) - ndim
-    if extra not in (0, 1, 2): raise ValueError(f'{name} has shape {tuple(x.shape)}; with ndim={ndim} expected {_FORMS}')
+    if extra not in (0, 1, 2):
+        raise ValueError(f'{name} has shape {tuple(x.shape)}; with ndim={ndim} expected {_FORMS}')
     return Layout(int(ndim), extra > 0, extra == 2)
 
 # %% ../nbs/00_data.ipynb #fad50a4d
@@ -117,6 +125,7 @@ def examples_dir() -> Path:
     "Folder of the example microstructures (and their ATTRIBUTION.md) installed with the package."
     return Path(str(resources.files('microvae_nb')))/'examples'
 
+# %% ../nbs/00_data.ipynb #1e8b0c8d
 def list_examples() -> list[str]:
     "Names of the bundled example microstructures, for `load_microstructure`."
     return sorted(p.stem for p in examples_dir().glob('*.npy'))
@@ -185,18 +194,22 @@ def otsu_threshold(img, # grey-value image (any shape)
     values = np.asarray(img, dtype=np.float64).ravel()
     counts, edges = np.histogram(values, bins=bins)
     centres = (edges[:-1] + edges[1:])/2
-    w0 = np.cumsum(counts); w1 = w0[-1] - w0
+    w0 = np.cumsum(counts)
+    w1 = w0[-1] - w0
     s0 = np.cumsum(counts*centres)
-    mu0 = s0/np.maximum(w0, 1); mu1 = (s0[-1] - s0)/np.maximum(w1, 1)
+    mu0 = s0/np.maximum(w0, 1)
+    mu1 = (s0[-1] - s0)/np.maximum(w1, 1)
     return float(edges[1:][np.argmax(w0*w1*(mu0 - mu1)**2)])
 
+# %% ../nbs/00_data.ipynb #13ac94fb
 def binarize(img, # grey-value image
              threshold:float|str='otsu', # grey value (pixels above it become phase 1) or 'otsu'
             ) -> np.ndarray:
     "Two-phase labels (uint8): 1 where `img` is above `threshold`, else 0."
     img = np.asarray(img)
     t = otsu_threshold(img) if threshold == 'otsu' else threshold
-    if isinstance(t, str) or not np.isfinite(t): raise ValueError(f"threshold must be a number or 'otsu', got {threshold!r}")
+    if isinstance(t, str) or not np.isfinite(t):
+        raise ValueError(f"threshold must be a number or 'otsu', got {threshold!r}")
     return (img > t).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #ab3fc6b2
@@ -208,7 +221,8 @@ def _check_image(a: np.ndarray, src) -> np.ndarray:
     if a.ndim not in (2, 3):
         raise ValueError(f'Expected a 2D (H, W) or 3D (D, H, W) image from {src!r}, got shape {a.shape}')
     if a.size == 0: raise ValueError(f'The image from {src!r} is empty (shape {a.shape})')
-    if not np.isfinite(a).all(): raise ValueError(f'The image from {src!r} contains NaN or infinite values')
+    if not np.isfinite(a).all():
+        raise ValueError(f'The image from {src!r} contains NaN or infinite values')
     return a
 
 def as_labels(a, # raw image values
@@ -224,13 +238,15 @@ def as_labels(a, # raw image values
     if values.min() >= 0 and values.max() < max_phases: return a.astype(np.uint8)
     return np.searchsorted(values, a).astype(np.uint8)
 
+# %% ../nbs/00_data.ipynb #462b2eab
 def load_microstructure(src, # bundled example name, path (.npy/.npz/.png/.tif/.bmp), folder of slices, or array
                         threshold:float|str|None=None, # binarise grey values: a number or 'otsu'; None keeps labels
                         max_phases:int=MAX_PHASES, # at most this many distinct values count as phase labels
                        ) -> Microstructure:
     "One structure's integer phase labels (uint8), (H, W) or (D, H, W), from a file, folder, example name or array."
     a = _check_image(read_raw(src), src)
-    return Microstructure(binarize(a, threshold) if threshold is not None else as_labels(a, max_phases, src))
+    return Microstructure(binarize(a, threshold) if threshold is not None else as_labels(a,
+                                                                                         max_phases, src))
 
 # %% ../nbs/00_data.ipynb #c9992adf
 def crops(img, # phase labels (H, W) or (D, H, W)
@@ -240,16 +256,20 @@ def crops(img, # phase labels (H, W) or (D, H, W)
          ) -> np.ndarray:
     "Crops of `img`, shape (n, size, size[, size]): the non-overlapping grid, or `n` random positions."
     img = np.asarray(img)
-    if img.ndim not in (2, 3): raise ValueError(f'Expected one 2D or 3D image, got shape {img.shape}')
+    if img.ndim not in (2, 3):
+        raise ValueError(f'Expected one 2D or 3D image, got shape {img.shape}')
     size = check_int('size', size)
-    if size > min(img.shape): raise ValueError(f'Crop size {size} does not fit in an image of shape {img.shape}')
+    if size > min(img.shape):
+        raise ValueError(f'Crop size {size} does not fit in an image of shape {img.shape}')
     n = None if n is None else check_int('n', n)
     if n is None:
         grid = [s//size for s in img.shape]
-        blocks = img[tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g, size)])
+        blocks = img[tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g,
+                                                                                               size)])
         order = list(range(0, 2*img.ndim, 2)) + list(range(1, 2*img.ndim, 2))
         return blocks.transpose(order).reshape(-1, *(size,)*img.ndim)
-    starts = np.random.default_rng(seed).integers(0, np.array(img.shape) - size + 1, size=(n, img.ndim))
+    starts = np.random.default_rng(seed).integers(0, np.array(img.shape) - size + 1,
+                                                  size=(n, img.ndim))
     return np.stack([img[tuple(slice(o, o + size) for o in start)] for start in starts])
 
 # %% ../nbs/00_data.ipynb #55ac027f
@@ -264,9 +284,11 @@ def as_tensor(x, # array, tensor, `Microstructure` or nested lists of numbers
         t = torch.as_tensor(np.ascontiguousarray(t))
     t = t.to(torch.uint8) if t.dtype == torch.bool else t
     if t.numel() == 0: raise ValueError(f'{name} is empty (shape {tuple(t.shape)})')
-    if t.is_floating_point() and not torch.isfinite(t).all(): raise ValueError(f'{name} contains NaN or inf')
+    if t.is_floating_point() and not torch.isfinite(t).all():
+        raise ValueError(f'{name} contains NaN or inf')
     return t
 
+# %% ../nbs/00_data.ipynb #30445388
 def label_tensor(labels, # phase labels: array, tensor or nested lists of integers (integer-valued floats allowed)
                  name:str='labels', # the argument's name, for error messages
                 ) -> torch.Tensor:
@@ -284,9 +306,11 @@ def to_onehot(labels, # integer phase labels (N, *spatial)
     "One-hot float tensor (N, k, *spatial) from phase labels (N, *spatial)."
     t = label_tensor(labels)
     k = int(t.max()) + 1 if n_phases is None else check_int('n_phases', n_phases, 2)
-    if t.max() >= k: raise ValueError(f'Phase labels must lie in 0..{k-1}, got {int(t.min())}..{int(t.max())}')
+    if t.max() >= k:
+        raise ValueError(f'Phase labels must lie in 0..{k-1}, got {int(t.min())}..{int(t.max())}')
     return F.one_hot(t, k).movedim(-1, 1).float()
 
+# %% ../nbs/00_data.ipynb #797f6fc0
 def from_onehot(x:torch.Tensor, # one-hot or soft phase channels (N, k, *spatial)
                ) -> torch.Tensor:
     "Phase labels (N, *spatial) from one-hot (or probability) channels: the most likely phase."
@@ -296,7 +320,8 @@ def from_onehot(x:torch.Tensor, # one-hot or soft phase channels (N, k, *spatial
 def _check_unit(t:torch.Tensor, name:str) -> torch.Tensor:
     "`t` if its values lie in [0, 1] (probabilities, indicators), else a clear error."
     lo, hi = float(t.min()), float(t.max())
-    if lo < 0 or hi > 1: raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, {hi:.4g}]')
+    if lo < 0 or hi > 1:
+        raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, {hi:.4g}]')
     return t
 
 def _n_channels(n_phases:int) -> int: return 1 if n_phases == 2 else n_phases
@@ -312,7 +337,8 @@ def to_model_input(images, # a structure, a batch of phase labels (or of floats 
             raise ValueError(f'images have {t.shape[1]} channels, {n_phases} phases need {_n_channels(n_phases)}')
         return _check_unit(t.float(), 'images')
     t = t if lay.batch else t[None]
-    if t.is_floating_point() and not torch.equal(t, t.round()): return _check_unit(t.float(), 'images')[:, None]
+    if t.is_floating_point() and not torch.equal(t, t.round()):
+        return _check_unit(t.float(), 'images')[:, None]
     t = label_tensor(t, 'images')
     k = max(int(t.max()) + 1, 2) if n_phases is None else check_int('n_phases', n_phases, 2)
     if n_phases is None and k > MAX_PHASES:
@@ -329,12 +355,14 @@ class MicrostructureDataset(Dataset):
                  n_phases:int|None=None, # number of phases; default: from the labels
                 ):
         self.x = to_model_input(images, n_phases)
-        self.y = None if targets is None else torch.as_tensor(np.asarray(targets), dtype=torch.float32)
+        self.y = None if targets is None else torch.as_tensor(np.asarray(targets),
+                                                              dtype=torch.float32)
         if self.y is not None and len(self.y) != len(self.x):
             raise ValueError(f'Got {len(self.x)} images but {len(self.y)} targets')
     def __len__(self): return len(self.x)
     def __getitem__(self, i): return self.x[i] if self.y is None else (self.x[i], self.y[i])
 
+# %% ../nbs/00_data.ipynb #0d5eb813
 def make_dataloader(images, # phase labels (N, *spatial) or floats in [0, 1]
                     targets=None, # optional properties, (N,) or (N, P)
                     batch_size:int=16, # samples per batch
@@ -354,11 +382,13 @@ def _to_2d_images(ims, ndim:int|None) -> list:
     "Drawable 2D images from labels, model tensors (N, C, ...), volumes, or a list of any of them (sizes may differ)."
     if isinstance(ims, (list, tuple)): return [im for x in ims for im in _to_2d_images(x, ndim)]
     lay = layout(ims, ndim or (ims.ndim if is_structure(ims) else 2), 'ims')
-    a = ims.detach().float().cpu().numpy() if isinstance(ims, torch.Tensor) else np.asarray(ims, dtype=np.float32)
+    a = ims.detach().float().cpu().numpy() if isinstance(ims, torch.Tensor) else np.asarray(ims,
+                                                                                            dtype=np.float32)
     a = a if lay.batch else a[None]
     if lay.channels: a = a[:, 0] if a.shape[1] == 1 else a.argmax(1).astype(np.float32)
     return list(a[:, a.shape[1]//2] if lay.ndim == 3 else a)
 
+# %% ../nbs/00_data.ipynb #b8f83b77
 def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or volumes with ndim=3
                 ncols:int|None=None, # columns of the grid; default: about square
                 titles:list|None=None, # one title per image
@@ -375,7 +405,8 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
     ncols = ncols or int(np.ceil(np.sqrt(n)))
     nrows = int(np.ceil(n/ncols))
     vmax = max(float(im.max()) for im in a) if vmax is None and vmin is not None else vmax
-    fig, axs = plt.subplots(nrows, ncols, figsize=(size*ncols, size*nrows + (0.3 if suptitle else 0)), squeeze=False)
+    fig, axs = plt.subplots(nrows, ncols,
+                            figsize=(size*ncols, size*nrows + (0.3 if suptitle else 0)), squeeze=False)
     for i, ax in enumerate(axs.flat):
         ax.set_axis_off()
         if i >= n: continue
@@ -391,12 +422,15 @@ def _gaussian_filter_fft(field:torch.Tensor, sigma) -> torch.Tensor:
     spatial = field.shape[1:]
     transfer = torch.ones((), device=field.device)
     for i, (n, s) in enumerate(zip(spatial, sigma)):
-        k = torch.fft.rfftfreq(n, device=field.device) if i == len(spatial) - 1 else torch.fft.fftfreq(n, device=field.device)
-        shape = [1]*len(spatial); shape[i] = -1
+        k = torch.fft.rfftfreq(n,
+                               device=field.device) if i == len(spatial) - 1 else torch.fft.fftfreq(n, device=field.device)
+        shape = [1]*len(spatial)
+        shape[i] = -1
         transfer = transfer*torch.exp(-2*(torch.pi*s*k)**2).reshape(shape)
     dims = tuple(range(1, field.ndim))
     return torch.fft.irfftn(torch.fft.rfftn(field, dim=dims)*transfer, s=spatial, dim=dims)
 
+# %% ../nbs/00_data.ipynb #377f4bea
 def _threshold_to_fraction(field:torch.Tensor, vf:torch.Tensor) -> torch.Tensor:
     "Phase 1 where each field is among its largest `vf` fraction of values."
     flat = field.flatten(1)
@@ -404,6 +438,7 @@ def _threshold_to_fraction(field:torch.Tensor, vf:torch.Tensor) -> torch.Tensor:
     ranks = flat.argsort(1, descending=True).argsort(1)
     return (ranks < n_ones[:, None]).reshape(field.shape).to(torch.uint8)
 
+# %% ../nbs/00_data.ipynb #f019d44a
 def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                           sigma:float|tuple=2.0, # filter width(s) in pixels, one per axis or one for all
                           n:int=1, # number of structures
@@ -412,8 +447,10 @@ def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                           device:str='cpu', # where to compute
                          ) -> np.ndarray:
     "Two-phase structures (n, *shape): uniform noise filtered by a diagonal Gaussian, thresholded at fraction `vf`."
-    shape = tuple(shape); sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
-    if len(shape) not in (2, 3) or len(sigma) != len(shape): raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma {sigma}')
+    shape = tuple(shape)
+    sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
+    if len(shape) not in (2, 3) or len(sigma) != len(shape):
+        raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma {sigma}')
     check_finite('sigma', sigma, low=0)
     n = check_int('n', n)
     vf = torch.as_tensor(check_finite('vf', vf, 0, 1), device=device).expand(n)
@@ -426,7 +463,8 @@ def grf_filter_grid(widths:tuple=(1., 2., 4., 8.), # filter widths (pixels) to c
                     ndim:int=3, # number of axes
                    ) -> list[tuple]:
     "All combinations of per-axis filter widths: `len(widths)**ndim` diagonal covariances (64 in 3D by default)."
-    return [tuple(float(w) for w in c) for c in np.array(np.meshgrid(*[widths]*ndim, indexing='ij')).reshape(ndim, -1).T]
+    return [tuple(float(w) for w in c) for c in np.array(np.meshgrid(*[widths]*ndim,
+                                                                     indexing='ij')).reshape(ndim, -1).T]
 
 # %% ../nbs/00_data.ipynb #ee4084bc
 def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)
@@ -434,11 +472,14 @@ def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)
                   ) -> np.ndarray:
     "Render ellipses given by rows (a, b, x1, x2, phi) as (n, size, size) uint8 images."
     p = np.atleast_2d(np.asarray(params, dtype=np.float64))
-    if p.shape[1] != 5: raise ValueError(f'Expected ellipse parameters of shape (n, 5), got {p.shape}')
+    if p.shape[1] != 5:
+        raise ValueError(f'Expected ellipse parameters of shape (n, 5), got {p.shape}')
     a, b, x1, x2, phi = (p[:, i, None, None] for i in range(5))
     centres = np.arange(size) + 0.5
-    dx = centres[None, None, :] - x1; dy = x2 - centres[None, :, None]
-    u = dx*np.cos(phi) + dy*np.sin(phi); v = -dx*np.sin(phi) + dy*np.cos(phi)
+    dx = centres[None, None, :] - x1
+    dy = x2 - centres[None, :, None]
+    u = dx*np.cos(phi) + dy*np.sin(phi)
+    v = -dx*np.sin(phi) + dy*np.cos(phi)
     return ((u/a)**2 + (v/b)**2 <= 1).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #905a4518
@@ -492,12 +533,14 @@ def voronoi_grains(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                    seed:int|None=None, # random seed
                   ) -> tuple[Microstructure, np.ndarray]:
     "A periodic grain structure: phases (grains 1, boundaries 0) and grain ids, both of `shape`."
-    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width', width)
+    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width',
+                                                                                      width)
     seeds = np.random.default_rng(seed).random((n_grains, len(shape)))*np.array(shape)
     coords = np.indices(shape).reshape(len(shape), -1).T + 0.5
     dist2 = np.zeros((len(coords), n_grains), dtype=np.float32)
     for ax, n in enumerate(shape):
-        d = np.abs(coords[:, ax, None] - seeds[None, :, ax]); dist2 += np.minimum(d, n - d)**2
+        d = np.abs(coords[:, ax, None] - seeds[None, :, ax])
+        dist2 += np.minimum(d, n - d)**2
     grains = dist2.argmin(1).reshape(shape)
     boundary = np.zeros(shape, dtype=bool)
     for ax in range(len(shape)):
@@ -511,12 +554,14 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     d = load_digits()
     return (d.images/16).astype(np.float32), d.target
 
+# %% ../nbs/00_data.ipynb #9e873686
 def circle_points(n:int=1000, # number of points N
                  ) -> tuple[np.ndarray, np.ndarray]:
     "Seed 004's periodic data set: points (N, 2) on the unit circle at t_k = 2 pi k/(N+1), and t."
     t = 2*np.pi*np.arange(1, n + 1)/(n + 1)
     return np.stack([np.cos(t), np.sin(t)], 1), t
 
+# %% ../nbs/00_data.ipynb #851e3150
 def swiss_roll(n:int=5000, # number of points
                noise:float=0.0, # standard deviation of Gaussian noise
                seed:int|None=None, # random seed

@@ -21,10 +21,13 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
              ) -> torch.Tensor:
     "T(x, u): every image moved by its own displacement; pixel (.., j) of the result is pixel (.., j - u) of the input."
     check_choice('mode', mode, ('periodic', 'zero'))
-    if not isinstance(x, torch.Tensor): raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
-    if shifts.ndim != 2: raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
+    if shifts.ndim != 2:
+        raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
     nd = shifts.shape[1]
-    if not layout(x, nd).batch: raise ValueError(f'translate moves a batch (N, *spatial); got one structure {tuple(x.shape)}')
+    if not layout(x, nd).batch:
+        raise ValueError(f'translate moves a batch (N, *spatial); got one structure {tuple(x.shape)}')
     if shifts.shape[0] != x.shape[0]:
         raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} images')
     shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
@@ -45,10 +48,12 @@ def random_shifts(n:int, # number of images
                   generator:torch.Generator|None=None, # random generator (on `device`) for reproducible draws
                  ) -> torch.Tensor:
     "Integer displacements (n, ndim), normal with standard deviation `std` x side, rounded."
-    if std < 0 or not math.isfinite(std): raise ValueError(f'std must be a finite number >= 0, got {std}')
+    if std < 0 or not math.isfinite(std):
+        raise ValueError(f'std must be a finite number >= 0, got {std}')
     sides = torch.tensor(size, dtype=torch.float32, device=device)
     return (torch.randn(n, len(size), device=device, generator=generator)*std*sides).round().long()
 
+# %% ../nbs/04_diffaug.ipynb #903842ef
 def random_translate(x:torch.Tensor, # images (N, C, *spatial)
                      std:float=0.25, # displacement standard deviation as a fraction of the side
                      mode:str='periodic', # 'periodic' or 'zero'
@@ -75,6 +80,7 @@ def latent_parameters(shape:tuple, # shape of the moments (N, L)
     "Parameters u_mu, u_sigma ~ U(0, 1) of the latent augmentation, one per sample and dimension."
     return tuple(torch.rand(shape, device=device, generator=generator) for _ in range(2))
 
+# %% ../nbs/04_diffaug.ipynb #5ff0c2ff
 def augment_mean(mu:torch.Tensor, # means (N, L)
                  u:torch.Tensor, # parameters in [0, 1] (N, L)
                  strength:float=0.5, # s: the factor is uniform in [1 - s, 1 + s]
@@ -82,23 +88,28 @@ def augment_mean(mu:torch.Tensor, # means (N, L)
     "T_mu(mu, u) = mu (1 + s (2u - 1))."
     return mu*(1 + strength*(2*u - 1))
 
+# %% ../nbs/04_diffaug.ipynb #e790bdd3
 def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
                 u:torch.Tensor, # parameters in [0, 1] (N, L)
                 strength:float=0.5, # s: the factor is uniform in [1 - s, 1 + s]; s < 1 keeps it positive
                ) -> torch.Tensor:
     "T_sigma(sigma, u) = sigma (1 + s (2u - 1))."
-    if not 0 <= strength < 1: raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), got {strength}')
+    if not 0 <= strength < 1:
+        raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), got {strength}')
     return augment_mean(sigma, u, strength)
 
+# %% ../nbs/04_diffaug.ipynb #a46bb4cb
 def prior_moments(shape:tuple, # shape of the moments (N, L)
                   sampled:bool=True, # draw the prior means from N(0, 1); False: the standard normal's moments 0 and 1
                   device=None, # where to create them
                   generator:torch.Generator|None=None, # random generator on `device`
                  ) -> tuple[torch.Tensor, torch.Tensor]:
     "The 'real' moments the posterior is compared with: means (drawn or zero) and unit standard deviations."
-    mu = torch.randn(shape, device=device, generator=generator) if sampled else torch.zeros(shape, device=device)
+    mu = torch.randn(shape, device=device, generator=generator) if sampled else torch.zeros(shape,
+                                                                                            device=device)
     return mu, torch.ones(shape, device=device)
 
+# %% ../nbs/04_diffaug.ipynb #e29c7098
 def augmented_kl(mu:torch.Tensor, # posterior means (N, L)
                  logvar:torch.Tensor, # posterior log-variances (N, L), as the encoder gives them
                  augment:bool=True, # apply T_mu, T_sigma (False: plain eq. 8 against the prior moments)
@@ -113,5 +124,6 @@ def augmented_kl(mu:torch.Tensor, # posterior means (N, L)
     if augment:
         u_mu, u_sigma = latent_parameters(mu.shape, mu.device, generator)
         mu, mu_p = augment_mean(mu, u_mu, strength_mu), augment_mean(mu_p, u_mu, strength_mu)
-        sigma, sigma_p = augment_std(sigma, u_sigma, strength_sigma), augment_std(sigma_p, u_sigma, strength_sigma)
+        sigma, sigma_p = augment_std(sigma, u_sigma, strength_sigma), augment_std(sigma_p, u_sigma,
+                                                                                  strength_sigma)
     return general_kl(mu, sigma, mu_p, sigma_p)

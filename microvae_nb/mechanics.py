@@ -27,7 +27,8 @@ def lame_constants(E, # Young's modulus per phase
     E = np.atleast_1d(check_finite('E', E))
     nu = np.broadcast_to(check_finite('nu', nu), E.shape)
     if (E <= 0).any(): raise ValueError(f"Young's moduli must be > 0, got {E.tolist()}")
-    if ((nu <= -1) | (nu >= 0.5)).any(): raise ValueError(f'Poisson ratios must lie in (-1, 0.5), got {nu.tolist()}')
+    if ((nu <= -1) | (nu >= 0.5)).any():
+        raise ValueError(f'Poisson ratios must lie in (-1, 0.5), got {nu.tolist()}')
     return E*nu/((1 + nu)*(1 - 2*nu)), E/(2*(1 + nu))
 
 def _labels(ms, n_phases:int, ndim:int|None=None) -> torch.Tensor:
@@ -45,25 +46,29 @@ def mandel_basis(ndim:int, # 2 or 3
                  device=None, # torch device
                 ) -> torch.Tensor:
     "The orthonormal Mandel basis of symmetric tensors, (m, d, d): m = 3 in 2D, 6 in 3D."
-    pairs = [(0, 0), (1, 1), (0, 1)] if ndim == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
+    pairs = [(0, 0), (1, 1), (0, 1)] if ndim == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2),
+                                                        (0, 1)]
     basis = torch.zeros(len(pairs), ndim, ndim, dtype=dtype, device=device)
     for k, (i, j) in enumerate(pairs):
         if i == j: basis[k, i, i] = 1
         else: basis[k, i, j] = basis[k, j, i] = 2**-0.5
     return basis
 
+# %% ../nbs/07_mechanics.ipynb #a0b7487e
 def to_mandel(t:torch.Tensor, # symmetric tensors (..., d, d)
              ) -> torch.Tensor:
     "Mandel vectors (..., m) of symmetric tensors."
     return torch.einsum('...ij,kij->...k', t, mandel_basis(t.shape[-1], t.dtype, t.device))
 
+# %% ../nbs/07_mechanics.ipynb #4fd21069
 def isotropic_stiffness(lam:float, # Lame's first constant
                         mu:float, # shear modulus
                         ndim:int=3, # 3, or 2 for plane strain
                        ) -> np.ndarray:
     "Mandel stiffness matrix of an isotropic material: lambda 1 x 1 + 2 mu I."
     m = 3 if ndim == 2 else 6
-    C = 2*mu*np.eye(m); C[:ndim, :ndim] += lam
+    C = 2*mu*np.eye(m)
+    C[:ndim, :ndim] += lam
     return C
 
 # %% ../nbs/07_mechanics.ipynb #445a599f
@@ -74,11 +79,14 @@ def _stress(eps:torch.Tensor, lam:torch.Tensor, mu:torch.Tensor, nd:int) -> torc
     return sig
 
 # %% ../nbs/07_mechanics.ipynb #11ec8d7c
-def _mandel_pairs(nd:int) -> list: return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
+def _mandel_pairs(nd:int) -> list: return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1),
+                                                                                    (2, 2), (1, 2), (0, 2), (0, 1)]
 
+# %% ../nbs/07_mechanics.ipynb #20206137
 def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
     "Unit wave vectors (d, *half_grid) of the real FFT of `grid`; zero for the mean and the mixed Nyquist modes."
-    axes = [torch.fft.fftfreq(n, dtype=dtype, device=device) for n in grid[:-1]] + [torch.fft.rfftfreq(grid[-1], dtype=dtype, device=device)]
+    axes = [torch.fft.fftfreq(n, dtype=dtype,
+                              device=device) for n in grid[:-1]] + [torch.fft.rfftfreq(grid[-1], dtype=dtype, device=device)]
     xi = torch.stack(torch.meshgrid(*axes, indexing='ij'))
     nyquist = torch.zeros(xi.shape[1:], dtype=torch.bool, device=device)
     for k, n in enumerate(grid):
@@ -87,18 +95,22 @@ def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
     norm = torch.where(drop, torch.ones_like(xi[0]), xi.norm(dim=0))
     return torch.where(drop, torch.zeros_like(xi), xi/norm)
 
+# %% ../nbs/07_mechanics.ipynb #510282ba
 def _fourier_operator(x:torch.Tensor, n:torch.Tensor, a:float, b:float) -> torch.Tensor:
     "a (n x v + v x n) - b (n.v) n x n with v = tau n, per frequency, for Mandel fields x (B, m, *grid)."
-    nd, grid = len(n), x.shape[2:]; pairs = _mandel_pairs(nd)
+    nd, grid = len(n), x.shape[2:]
+    pairs = _mandel_pairs(nd)
     X = torch.fft.rfftn(x, dim=tuple(range(2, x.ndim)))
     n = n.to(X.dtype)                                  # once, rather than in every product below
     T = {}
     for k, (i, j) in enumerate(pairs): T[i, j] = T[j, i] = X[:, k] if i == j else X[:, k]*2**-0.5
     v = [sum(T[i, j]*n[j] for j in range(nd)) for i in range(nd)]
     bnv = b*sum(v[i]*n[i] for i in range(nd))
-    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5) for i, j in pairs]
+    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5) for i,
+           j in pairs]
     return torch.fft.irfftn(torch.stack(out, 1), s=grid, dim=tuple(range(2, x.ndim)))
 
+# %% ../nbs/07_mechanics.ipynb #c011577d
 def _project(x:torch.Tensor, n:torch.Tensor) -> torch.Tensor:
     "Orthogonal projection of Mandel fields (B, m, *grid) onto compatible strain fields of zero mean."
     return _fourier_operator(x, n, 1.0, 1.0)
@@ -106,40 +118,54 @@ def _project(x:torch.Tensor, n:torch.Tensor) -> torch.Tensor:
 # %% ../nbs/07_mechanics.ipynb #ac9f73dc
 def _dot(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor: return (a*b).flatten(1).sum(1)
 
-def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor: return s.reshape(-1, *[1]*(like.ndim - 1))
+# %% ../nbs/07_mechanics.ipynb #93bf92b4
+def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor: return s.reshape(-1,
+                                                                                 *[1]*(like.ndim - 1))
 
+# %% ../nbs/07_mechanics.ipynb #7d213a22
 def _uniform(E_macro:torch.Tensor, grid:tuple) -> torch.Tensor:
     "Uniform Mandel fields (B, m, *grid) from Mandel vectors (B, m)."
     return E_macro.reshape(*E_macro.shape, *[1]*len(grid)).expand(*E_macro.shape, *grid)
 
-def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int) -> tuple:
+# %% ../nbs/07_mechanics.ipynb #ec7853c8
+def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float,
+              max_iter:int) -> tuple:
     "Mandel strain fields in equilibrium for macro strains (B, m) and moduli (B, *grid), by CG; and iterations."
-    grid = tuple(lam.shape[1:]); nd = len(grid); n = _unit_wave_vectors(grid, lam.dtype, lam.device)
+    grid = tuple(lam.shape[1:])
+    nd = len(grid)
+    n = _unit_wave_vectors(grid, lam.dtype, lam.device)
     A = lambda e: _project(_stress(e, lam, mu, nd), n)
     tiny = torch.finfo(lam.dtype).tiny
-    r = -A(_uniform(E_macro, grid)); b_norm = _dot(r, r).sqrt().clamp_min(tiny)
+    r = -A(_uniform(E_macro, grid))
+    b_norm = _dot(r, r).sqrt().clamp_min(tiny)
     x, p, rr = torch.zeros_like(r), r.clone(), _dot(r, r)
     for it in range(1, max_iter + 1):
         active = rr.sqrt()/b_norm > tol
         if not active.any(): return _uniform(E_macro, grid) + x, it - 1
         Ap = A(p)
         alpha = torch.where(active, rr/_dot(p, Ap).clamp_min(tiny), torch.zeros_like(rr))
-        x += _expand(alpha, p)*p; r -= _expand(alpha, p)*Ap
+        x += _expand(alpha, p)*p
+        r -= _expand(alpha, p)*Ap
         rr_new = _dot(r, r)
         p = r + _expand(torch.where(active, rr_new/rr.clamp_min(tiny), torch.zeros_like(rr)), p)*p
         rr = rr_new
     raise RuntimeError(f'CG did not reach the residual {tol} in {max_iter} iterations (worst {float((rr.sqrt()/b_norm).max()):.2e})')
 
 # %% ../nbs/07_mechanics.ipynb #bbfebc86
-def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int) -> tuple:
+def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float,
+              max_iter:int) -> tuple:
     "Mandel strain fields in equilibrium for macro strains (B, m) by the basic scheme; and iterations."
-    grid = tuple(lam.shape[1:]); nd = len(grid); n = _unit_wave_vectors(grid, lam.dtype, lam.device)
+    grid = tuple(lam.shape[1:])
+    nd = len(grid)
+    n = _unit_wave_vectors(grid, lam.dtype, lam.device)
     lam0, mu0 = float(lam.min() + lam.max())/2, float(mu.min() + mu.max())/2
     green = lambda tau: _fourier_operator(tau, n, 1/(2*mu0), (lam0 + mu0)/(mu0*(lam0 + 2*mu0)))
     eps = _uniform(E_macro, grid).clone()
-    b = _project(_stress(eps, lam, mu, nd), n); b_norm = _dot(b, b).sqrt().clamp_min(torch.finfo(lam.dtype).tiny)
+    b = _project(_stress(eps, lam, mu, nd), n)
+    b_norm = _dot(b, b).sqrt().clamp_min(torch.finfo(lam.dtype).tiny)
     for it in range(max_iter + 1):
-        sig = _stress(eps, lam, mu, nd); res = _project(sig, n)
+        sig = _stress(eps, lam, mu, nd)
+        res = _project(sig, n)
         if (_dot(res, res).sqrt()/b_norm <= tol).all(): return eps, it
         eps -= green(sig)
     raise RuntimeError(f'Moulinec-Suquet did not reach the residual {tol} in {max_iter} iterations')
@@ -153,7 +179,8 @@ def _solve_all(labels, E_macro, lam_p, mu_p, solver, tol, max_iter, batch_size) 
     problems = [(s, l) for s in range(n) for l in range(L)]
     out, iterations = torch.zeros(n, L, E_macro.shape[1], dtype=lam_p.dtype, device=lam_p.device), 0
     for start in range(0, len(problems), batch_size):
-        s_idx, l_idx = (torch.tensor(v, device=lam_p.device) for v in zip(*problems[start:start + batch_size]))
+        s_idx, l_idx = (torch.tensor(v,
+                                     device=lam_p.device) for v in zip(*problems[start:start + batch_size]))
         lam, mu = lam_p[labels[s_idx]], mu_p[labels[s_idx]]
         eps, it = SOLVERS[solver](lam, mu, E_macro[l_idx], tol, max_iter)
         out[s_idx, l_idx] = _stress(eps, lam, mu, nd).mean(tuple(range(2, 2 + nd)))
@@ -184,7 +211,8 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
     E_macro = torch.as_tensor(check_finite('strains', strains), dtype=dtype, device=device)
     if E_macro.ndim > 2 or E_macro.shape[-1] != m:
         raise ValueError(f'strains must be Mandel vectors (L, {m}) for {labels.ndim - 1}D, got {tuple(E_macro.shape)}')
-    return _solve_all(labels, E_macro.reshape(-1, m), lam_p, mu_p, solver, tol, max_iter, batch_size)
+    return _solve_all(labels, E_macro.reshape(-1, m), lam_p, mu_p, solver, tol, max_iter,
+                      batch_size)
 
 # %% ../nbs/07_mechanics.ipynb #514cf4dd
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim'])
@@ -198,7 +226,8 @@ def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output
     "Effective C11 (or the full Mandel stiffness matrix) by FFT homogenization, 2D plane strain or 3D."
     lay = layout(ms, ndim, 'ms')
     m = 3 if lay.ndim == 2 else 6
-    stress, _ = homogenize(ms, torch.eye(m) if full else torch.eye(m)[:1], E, nu, ndim=lay.ndim, **kwargs)
+    stress, _ = homogenize(ms, torch.eye(m) if full else torch.eye(m)[:1], E, nu, ndim=lay.ndim,
+                           **kwargs)
     C = stress.transpose(1, 2) if full else stress[:, 0, 0]
     C = C if lay.batch else C[0]
     return C if isinstance(ms, torch.Tensor) else C.cpu().numpy()
@@ -233,6 +262,7 @@ def voigt_reuss(vf:float, # volume fraction of phase 1
     reuss = np.linalg.inv(f[0]*np.linalg.inv(Cs[0]) + f[1]*np.linalg.inv(Cs[1]))
     return voigt, reuss
 
+# %% ../nbs/07_mechanics.ipynb #82a38d51
 def hashin_shtrikman_c11(vf:float, # volume fraction of phase 1 (the stiffer one)
                          E=(2.4, 120.0), # Young's moduli of phases 0 and 1
                          nu=0.3, # Poisson ratios
@@ -263,11 +293,27 @@ def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed
     vf = np.random.default_rng(seed).uniform(*vf_range, len(filters))
     return filters, vf
 
+# %% ../nbs/07_mechanics.ipynb #e77c47d3
 def _build_chunk(filters, vf, shape, seeds, E, nu, **kwargs) -> dict:
-    structures = np.concatenate([gaussian_random_field(shape, tuple(s), vf=v, seed=int(k)) for s, v, k in zip(filters, vf, seeds)])
+    "Structures, their filter widths, volume fractions and C11 for one chunk of the data set."
+    structures = np.concatenate([gaussian_random_field(shape, tuple(s), vf=v, seed=int(k))
+                                 for s, v, k in zip(filters, vf, seeds)])
     return dict(structures=structures, sigma=filters, vf=structures.reshape(len(structures), -1).mean(1),
                 c11=effective_stiffness(structures, E=E, nu=nu, ndim=len(shape), **kwargs))
 
+# %% ../nbs/07_mechanics.ipynb #a496664b
+def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool, **kwargs):
+    "Write every chunk of the data set that is not on disk yet (atomically: a chunk file is complete or absent)."
+    parts.mkdir(parents=True, exist_ok=True)
+    for start in tqdm(range(0, len(filters), chunk_size), desc=f'chunks of {chunk_size}', disable=not progress):
+        chunk = parts/f'chunk_{start//chunk_size:05d}.npz'
+        if chunk.exists(): continue
+        sl = slice(start, start + chunk_size)
+        seeds = seed*10**7 + np.arange(len(filters))[sl]
+        np.savez(chunk.with_suffix('.tmp.npz'), **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
+        chunk.with_suffix('.tmp.npz').rename(chunk)
+
+# %% ../nbs/07_mechanics.ipynb #46e677e9
 def stiffness_dataset(path, # the .npz file to write
                       shape:tuple=(32, 32, 32), # structure size: (H, W) for plane strain, (D, H, W) for 3D
                       n_per_filter:int=2, # structures per filter (seed 002: about 140 at 51^3)
@@ -283,26 +329,20 @@ def stiffness_dataset(path, # the .npz file to write
                      ) -> dict:
     "Build (or resume) seed 002's labelled data set: GRF structures, filter widths, volume fractions and C11."
     path = Path(path)
-    if path.exists() and not overwrite: raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
+    if path.exists() and not overwrite:
+        raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     shape, chunk_size = tuple(check_int('shape', s) for s in shape), check_int('chunk_size', chunk_size)
     check_choice('len(shape)', len(shape), (2, 3))
     check_finite('vf_range', vf_range, 0, 1)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter), vf_range, seed)
-    parts = path.with_name(path.name + '.parts'); parts.mkdir(parents=True, exist_ok=True)
-    starts = range(0, len(filters), chunk_size)
-    for start in tqdm(starts, desc=f'{path.name}: chunks of {chunk_size}', disable=not progress):
-        chunk = parts/f'chunk_{start//chunk_size:05d}.npz'
-        if chunk.exists(): continue
-        sl = slice(start, start + chunk_size)
-        seeds = seed*10**7 + np.arange(len(filters))[sl]
-        np.savez(chunk.with_suffix('.tmp.npz'), **_build_chunk(filters[sl], vf[sl], tuple(shape), seeds, E, nu, **kwargs))
-        chunk.with_suffix('.tmp.npz').rename(chunk)
-    data = load_stiffness_dataset(parts)
-    np.savez_compressed(path, **data, E=np.asarray(E), nu=np.asarray(nu))
+    parts = path.with_name(path.name + '.parts')
+    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, **kwargs)
+    np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(E), nu=np.asarray(nu))
     for f in parts.glob('chunk_*.npz'): f.unlink()
     parts.rmdir()
     return load_stiffness_dataset(path)
 
+# %% ../nbs/07_mechanics.ipynb #fe3e4489
 def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its folder of chunks
                           ) -> dict:
     "The arrays of a labelled data set: structures, sigma (filter widths), vf, c11 (and E, nu when complete)."

@@ -12,9 +12,9 @@ import torch
 from .data import Microstructure, is_structure, layout, as_tensor, label_tensor, check_choice, check_int, check_finite, _check_unit
 
 # %% auto #0
-__all__ = ['CPU_CHUNK_ELEMENTS', 'labels_of', 'indicator', 'volume_fraction', 'two_point_correlation', 'radial_average',
-           's2_descriptor', 'descriptor_error', 'reconstruction_error', 'generation_error', 'diversity', 'best_match',
-           'memorisation', 'mape', 'r2_score']
+__all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'two_point_correlation',
+           'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error', 'generation_error',
+           'diversity', 'best_match', 'memorisation', 'mape', 'r2_score', 'noise_floor']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -41,7 +41,8 @@ def _structures(x, ndim:int|None, name:str='x') -> tuple[torch.Tensor, int, bool
     return t.reshape(-1, *t.shape[t.ndim - lay.ndim:]), lay.ndim, not lay.batch
 
 # %% ../nbs/06_metrics.ipynb #23619da1
-def _indicator(x, phase, ndim) -> torch.Tensor: return (labels_of(x, ndim) == check_int('phase', phase, 0)).float()
+def _indicator(x, phase,
+               ndim) -> torch.Tensor: return (labels_of(x, ndim) == check_int('phase', phase, 0)).float()
 
 def indicator(x, # phase labels, or model output (rounded)
               phase:int=1, # the phase whose indicator 1[x == phase] is wanted
@@ -51,6 +52,7 @@ def indicator(x, # phase labels, or model output (rounded)
     t = _indicator(x, phase, ndim)
     return Microstructure(t.cpu().numpy()) if is_structure(x) else _like(t, x)
 
+# %% ../nbs/06_metrics.ipynb #44e93013
 def volume_fraction(x, # phase labels or model output (N, *spatial)
                     phase:int=1, # which phase
                     ndim:int|None=None, # spatial axes; default: the shape rule
@@ -70,24 +72,33 @@ def _displacements(n:int, periodic:bool, limit_to:int|None) -> torch.Tensor:
                          f'({"periodic" if periodic else "non-periodic"}), so limit_to <= {reach + 1}')
     return torch.arange(lo, hi + 1)
 
+# %% ../nbs/06_metrics.ipynb #134beab2
 CPU_CHUNK_ELEMENTS = 2**18    # about 1 MiB of float32 per FFT batch: stays in cache on a CPU
 
+# %% ../nbs/06_metrics.ipynb #c0f4b6d3
 def _windowed_autocorrelation(t:torch.Tensor, sizes:list, shifts:list) -> torch.Tensor:
     "sum_x t(x) t(x+r) over the last axes of a batch (B, *spatial), zero-padded to `sizes`, at displacements `shifts`."
-    nd = len(sizes); dims = tuple(range(-nd, 0))
+    nd = len(sizes)
+    dims = tuple(range(-nd, 0))
     f = torch.fft.rfftn(t, s=sizes, dim=dims)
     power = f*f.conj() if f.requires_grad else f.mul_(f.conj())      # in place unless autograd needs f
     c = torch.fft.irfftn(power, s=sizes, dim=dims)
-    for axis, (r, m) in enumerate(zip(shifts, sizes)): c = c.index_select(1 + axis, (r % m).to(c.device))
+    for axis, (r, m) in enumerate(zip(shifts, sizes)):
+        c = c.index_select(1 + axis, (r % m).to(c.device))
     return c
 
+# %% ../nbs/06_metrics.ipynb #a906a9e2
 def _autocorrelation_sums(t:torch.Tensor, sizes:list, shifts:list) -> torch.Tensor:
     "`_windowed_autocorrelation` of any leading batch axes, in cache-sized chunks on a CPU and in one go on a GPU."
-    nd = len(sizes); flat = t.reshape(-1, *t.shape[-nd:])
-    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes)) if t.device.type == 'cpu' else max(1, len(flat))
-    c = torch.cat([_windowed_autocorrelation(flat[i:i + step], sizes, shifts) for i in range(0, max(1, len(flat)), step)])
+    nd = len(sizes)
+    flat = t.reshape(-1, *t.shape[-nd:])
+    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes)) if t.device.type == 'cpu' else max(1,
+                                                                                           len(flat))
+    c = torch.cat([_windowed_autocorrelation(flat[i:i + step], sizes, shifts) for i in range(0,
+                                                                                             max(1, len(flat)), step)])
     return c.reshape(*t.shape[:-nd], *c.shape[1:])
 
+# %% ../nbs/06_metrics.ipynb #a3489007
 def _pair_counts(shape:tuple, shifts:list, periodic:bool, device) -> torch.Tensor|int:
     "Pixel pairs averaged over per displacement: all pixels if periodic, else prod_i (n_i - |r_i|)."
     if periodic: return math.prod(shape)
@@ -123,28 +134,33 @@ def radial_average(s2:torch.Tensor, # centred correlation (..., *spatial)
     "Average of a centred correlation over all directions: values at |r| = 0, 1, 2, ... pixels (rounded)."
     shape = s2.shape[-ndim:]
     centres = centres or [n//2 for n in shape]
-    grids = torch.meshgrid(*[torch.arange(n, device=s2.device) - c for n, c in zip(shape, centres)], indexing='ij')
+    grids = torch.meshgrid(*[torch.arange(n, device=s2.device) - c for n,
+                             c in zip(shape, centres)], indexing='ij')
     radius = torch.sqrt(sum(g.double()**2 for g in grids)).round().long().flatten()
     n_bins = min(min(c, n - 1 - c) for n, c in zip(shape, centres)) + 1
     keep = radius < n_bins
     flat = s2.flatten(-ndim)[..., keep]
-    sums = torch.zeros(*flat.shape[:-1], n_bins, dtype=s2.dtype, device=s2.device).index_add_(-1, radius[keep], flat)
+    sums = torch.zeros(*flat.shape[:-1], n_bins, dtype=s2.dtype, device=s2.device).index_add_(-1,
+                                                                                              radius[keep], flat)
     return sums/torch.bincount(radius[keep], minlength=n_bins).to(s2.dtype)
 
 # %% ../nbs/06_metrics.ipynb #59780125
 def _phases(phase, *labels) -> list[int]:
     "The phases to describe, each present in some structure of `labels`: one phase, a list of phases, or 'all'."
     present = sorted(set().union(*(torch.unique(t).tolist() for t in labels)))
-    if isinstance(phase, str): return list(range(present[-1] + 1)) if check_choice('phase', phase, ('all',)) else []
+    if isinstance(phase, str):
+        return list(range(present[-1] + 1)) if check_choice('phase', phase, ('all',)) else []
     many = isinstance(phase, (list, tuple, np.ndarray, torch.Tensor)) and np.ndim(phase) == 1
     phases = [check_int('phase', p, 0) for p in (list(phase) if many else [phase])]
     absent = [p for p in phases if p not in present]
-    if absent: raise ValueError(f'phase {absent[0]} occurs in none of the structures compared (their phases: {present})')
+    if absent:
+        raise ValueError(f'phase {absent[0]} occurs in none of the structures compared (their phases: {present})')
     return phases
 
 def _s2_rows(t:torch.Tensor, nd:int, limit_to, phases:list, periodic:bool) -> torch.Tensor:
     "Flattened S2 windows of `phases` of labels (N, *spatial), one float64 row per structure."
-    rows = [two_point_correlation((t == p).float(), periodic, limit_to, nd).flatten(1) for p in phases]
+    rows = [two_point_correlation((t == p).float(), periodic, limit_to,
+                                  nd).flatten(1) for p in phases]
     return torch.cat(rows, -1).double()
 
 def s2_descriptor(x, # phase labels or model output: a structure, a batch (N, *spatial) or (N, C, *spatial)
@@ -188,7 +204,8 @@ def descriptor_error(a, # structure (*spatial) or batch (N, *spatial): labels or
 # %% ../nbs/06_metrics.ipynb #dda48644
 def _reduce(e:torch.Tensor, reduction:str, like):
     "E reduced as asked: its mean (a float) or one value per structure."
-    return float(e.mean()) if check_choice('reduction', reduction, ('mean', 'none')) == 'mean' else _like(e, like)
+    return float(e.mean()) if check_choice('reduction', reduction,
+                                           ('mean', 'none')) == 'mean' else _like(e, like)
 
 def reconstruction_error(x, # original structures (N, *spatial)
                          x_rec, # their reconstructions (N, *spatial), labels or model output
@@ -197,9 +214,11 @@ def reconstruction_error(x, # original structures (N, *spatial)
                         ):
     "E_rec: descriptor error between each structure and its reconstruction, averaged."
     da, db, _ = _descriptor_pair(x, x_rec, **kwargs)
-    if da.shape != db.shape: raise ValueError(f'Need one reconstruction per structure: got {len(da)} and {len(db)}')
+    if da.shape != db.shape:
+        raise ValueError(f'Need one reconstruction per structure: got {len(da)} and {len(db)}')
     return _reduce(((da - db)**2).mean(1).sqrt(), reduction, x)
 
+# %% ../nbs/06_metrics.ipynb #232b82f9
 def generation_error(generated, # generated structures (N, *spatial)
                      training, # training structures (M, *spatial)
                      reduction:str='mean', # 'mean': E_gen; 'none': one error per generated structure
@@ -219,26 +238,34 @@ def diversity(samples, # structures (N, *spatial), N >= 2
     if len(e) < 2: raise ValueError('diversity needs a batch of at least two structures')
     return float(e.sum()/(len(e)*(len(e) - 1)))
 
+# %% ../nbs/06_metrics.ipynb #7bde15dc
 def best_match(generated, # generated structures (N, *spatial): labels or model output
                training, # training structures (M, *spatial)
                ndim:int|None=None, # spatial axes; default as for `two_point_correlation`
                chunk_elements:int=2**25, # cross-correlations computed at once, to bound memory
               ) -> tuple:
     "Best pixel agreement of each generated structure with any training structure over all periodic shifts, and which."
-    (g, nd, _), (t, nd_t, _) = _structures(generated, ndim, 'generated'), _structures(training, ndim, 'training')
-    if g.shape[1:] != t.shape[1:]: raise ValueError(f'Generated and training structures need one shape, got {tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
-    t = t.to(g.device); dims = tuple(range(2, g.ndim + 1)); n = math.prod(g.shape[1:])
+    (g, nd, _), (t, nd_t, _) = _structures(generated, ndim, 'generated'), _structures(training,
+                                                                                      ndim, 'training')
+    if g.shape[1:] != t.shape[1:]:
+        raise ValueError(f'Generated and training structures need one shape, got {tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
+    t = t.to(g.device)
+    dims = tuple(range(2, g.ndim + 1))
+    n = math.prod(g.shape[1:])
     phases = range(int(max(g.max(), t.max())) + 1)
     ft = [torch.fft.rfftn((t == p).float(), dim=tuple(d - 1 for d in dims)) for p in phases]
-    step = max(1, chunk_elements//(len(t)*n)); best, index = [], []
+    step = max(1, chunk_elements//(len(t)*n))
+    best, index = [], []
     for i in range(0, len(g), step):
         gi = g[i:i + step]
         cross = sum(torch.fft.irfftn(torch.fft.rfftn((gi == p).float(), dim=tuple(d - 1 for d in dims))[:, None].conj()*f[None],
                                      s=g.shape[1:], dim=dims) for p, f in zip(phases, ft))
         agreement = cross.flatten(2).amax(2)/n
-        best.append(agreement.max(1).values); index.append(agreement.argmax(1))
+        best.append(agreement.max(1).values)
+        index.append(agreement.argmax(1))
     return _like(torch.cat(best), generated), _like(torch.cat(index), generated)
 
+# %% ../nbs/06_metrics.ipynb #39bddd55
 def memorisation(generated, # generated structures (N, *spatial)
                  training, # training structures (M, *spatial)
                  threshold:float=0.98, # agreement above which a sample counts as a copy
@@ -254,7 +281,8 @@ def memorisation(generated, # generated structures (N, *spatial)
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:
     yt, yp = (as_tensor(v, name).double() for v, name in ((y_true, 'y_true'), (y_pred, 'y_pred')))
-    if yt.shape != yp.shape: raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and {tuple(yp.shape)}')
+    if yt.shape != yp.shape:
+        raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and {tuple(yp.shape)}')
     return yt.reshape(len(yt), -1), yp.reshape(len(yp), -1)
 
 def mape(y_true, # true values (N,) or (N, P), none zero
@@ -265,6 +293,7 @@ def mape(y_true, # true values (N,) or (N, P), none zero
     if (yt == 0).any(): raise ValueError('MAPE is undefined when a true value is 0')
     return float(100*((yt - yp)/yt).abs().mean())
 
+# %% ../nbs/06_metrics.ipynb #35d80cdb
 def r2_score(y_true, # true values (N,) or (N, P)
              y_pred, # predictions, same shape
             ) -> float:
@@ -272,3 +301,17 @@ def r2_score(y_true, # true values (N,) or (N, P)
     yt, yp = _pair(y_true, y_pred)
     if len(yt) < 2: raise ValueError('R^2 needs at least two samples')
     return float((1 - ((yt - yp)**2).sum(0)/((yt - yt.mean(0))**2).sum(0)).mean())
+
+# %% ../nbs/06_metrics.ipynb #312c149c
+PAPER_TABLE4 = {'alloy': (5.66e-3, 4.66e-3), 'carbonate': (6.78e-3, 8.16e-3), 'sandstone': (5.97e-3, 1.71e-2),
+                'synth1': (1.06e-2, 1.81e-2), 'composite': (3.84e-2, 9.71e-2), 'checkerboard': (0., 0.)}
+"Seed 003's Table 4: (E_gen, E_rec) of DA-VEGAN per material, at 80,000 steps."
+
+def noise_floor(x, # real structures (N, *spatial), N >= 2: e.g. the crops of one image
+                **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
+               ) -> float:
+    "The E_gen of real material: each structure's descriptor error to its closest *other* structure, averaged."
+    da, db, _ = _descriptor_pair(x, x, **kwargs)
+    if len(da) < 2: raise ValueError('noise_floor needs at least two structures')
+    e = _rms_distances(da, db).fill_diagonal_(math.inf)
+    return float(e.min(1).values.mean())

@@ -22,14 +22,16 @@ def as_rows(X, # samples (N, ...) as a NumPy array or torch tensor
            ) -> np.ndarray:
     "Samples flattened into the rows of a float64 matrix (N, D), with clear errors for NaN or too few samples."
     a = X.detach().cpu().numpy() if isinstance(X, torch.Tensor) else np.asarray(X)
-    if a.ndim < 2: raise ValueError(f'Expected samples as rows (N, D) or (N, ...), got shape {a.shape}')
+    if a.ndim < 2:
+        raise ValueError(f'Expected samples as rows (N, D) or (N, ...), got shape {a.shape}')
     a = a.reshape(len(a), -1).astype(np.float64)
     if not np.isfinite(a).all(): raise ValueError('The data contains NaN or infinite values')
     return a
 
 def _like(a:np.ndarray, X):
     "`a` as a tensor (float32, on X's device) when X is a tensor, else as it is."
-    return torch.as_tensor(a, dtype=torch.float32, device=X.device) if isinstance(X, torch.Tensor) else a
+    return torch.as_tensor(a, dtype=torch.float32, device=X.device) if isinstance(X,
+                                                                                  torch.Tensor) else a
 
 # %% ../nbs/01_pca_dmaps.ipynb #5859fc8d
 class PCA:
@@ -42,7 +44,8 @@ class PCA:
             X, # samples (N, ...)
            ):
         "Centre the data and compute its thin SVD."
-        a = as_rows(X); self.sample_shape_ = tuple(X.shape[1:])
+        a = as_rows(X)
+        self.sample_shape_ = tuple(X.shape[1:])
         if len(a) < 2: raise ValueError('PCA needs at least two samples')
         if self.n_components is not None and self.n_components > min(a.shape):
             raise ValueError(f'n_components={self.n_components}, but {len(a)} samples of {a.shape[1]} values have at most '
@@ -72,7 +75,8 @@ def inverse_transform(self:PCA, Z, # coordinates (N, L') with L' <= the kept com
                       ):
     "Samples, of the fitted shape, from their coordinates on the first principal directions."
     z = as_rows(Z)
-    return _like((self.mean_ + z @ self.all_components_[:z.shape[1]]).reshape(len(z), *self.sample_shape_), Z)
+    return _like((self.mean_ + z @ self.all_components_[:z.shape[1]]).reshape(len(z),
+                                                                              *self.sample_shape_), Z)
 
 # %% ../nbs/01_pca_dmaps.ipynb #f8f50cfd
 @patch
@@ -106,6 +110,7 @@ def diameter(X, # samples (N, ...)
     far = a[np.argmax(((a - a[0])**2).sum(1))]
     return float(np.sqrt(((a - far)**2).sum(1).max()))
 
+# %% ../nbs/01_pca_dmaps.ipynb #9752a9da
 def epsilon_heuristic(X, # samples (N, ...)
                       method:str='dense', # 'dense': 5 % of the diameter (seed 004); 'sparse': from neighbour distances
                       n_neighbors:int=64, # sparse: the neighbour whose median distance r_k sets eps = r_k^2 / 9
@@ -125,17 +130,21 @@ def _dense_kernel(Y:np.ndarray, X:np.ndarray, eps:float) -> np.ndarray:
 def _sparse_kernel(Y:np.ndarray, tree:cKDTree, eps:float, cut_off:float) -> sp.csr_matrix:
     "Gaussian kernel between the rows of Y and the training points of `tree` closer than `cut_off`."
     pairs = cKDTree(Y).sparse_distance_matrix(tree, cut_off, output_type='ndarray')
-    return sp.csr_matrix((np.exp(-pairs['v']**2/eps), (pairs['i'], pairs['j'])), shape=(len(Y), tree.n))
+    return sp.csr_matrix((np.exp(-pairs['v']**2/eps), (pairs['i'], pairs['j'])),
+                         shape=(len(Y), tree.n))
 
 # %% ../nbs/01_pca_dmaps.ipynb #c20e7f58
 def _row_sums(K) -> np.ndarray: return np.asarray(K.sum(1)).ravel()
 
+# %% ../nbs/01_pca_dmaps.ipynb #0c1fb7e1
 def _scale(K, left:np.ndarray, right:np.ndarray):
     "diag(left) K diag(right), for a dense or a CSR matrix (scaling its stored values directly)."
     if not sp.issparse(K): return left[:, None]*K*right[None]
-    K = K.tocsr(copy=True); K.data *= np.repeat(left, np.diff(K.indptr))*right[K.indices]
+    K = K.tocsr(copy=True)
+    K.data *= np.repeat(left, np.diff(K.indptr))*right[K.indices]
     return K
 
+# %% ../nbs/01_pca_dmaps.ipynb #d3b1df09
 class DiffusionMap:
     "Diffusion maps (Coifman-Lafon): eigenfunctions of a Markov kernel on the data, dense or sparse, with Nystrom."
     def __init__(self,
@@ -147,10 +156,14 @@ class DiffusionMap:
                  cut_off:float|None=None, # sparse: kernel radius; None: 3 sqrt(eps)
                  tol:float=1e-9, # sparse: relative accuracy of ARPACK's eigenvalues
                 ):
-        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0, open_low=True))
-        self.n_components, self.n_neighbors = check_int('n_components', n_components, 2), check_int('n_neighbors', n_neighbors)
-        self.epsilon, self.cut_off, self.tol = positive('epsilon', epsilon), positive('cut_off', cut_off), positive('tol', tol)
-        self.alpha, self.method = float(check_finite('alpha', alpha)), check_choice('method', method, ('auto', 'dense', 'sparse'))
+        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0,
+                                                                             open_low=True))
+        self.n_components, self.n_neighbors = check_int('n_components', n_components,
+                                                        2), check_int('n_neighbors', n_neighbors)
+        self.epsilon, self.cut_off, self.tol = positive('epsilon', epsilon), positive('cut_off',
+                                                                                      cut_off), positive('tol', tol)
+        self.alpha, self.method = float(check_finite('alpha', alpha)), check_choice('method',
+                                                                                    method, ('auto', 'dense', 'sparse'))
 
     def _kernel(self, Y:np.ndarray):
         "Kernel rows between samples Y and the training samples."
@@ -178,8 +191,10 @@ def _eigenpairs(S, k:int, sparse:bool, tol:float) -> tuple:
 def fit(self:DiffusionMap, X, # training samples (N, ...)
         ):
     "Kernel, normalisation and the top eigenpairs of the Markov matrix."
-    a = as_rows(X); n = len(a)
-    if n <= self.n_components: raise ValueError(f'{n} samples cannot give {self.n_components} eigenpairs: need more samples than n_components')
+    a = as_rows(X)
+    n = len(a)
+    if n <= self.n_components:
+        raise ValueError(f'{n} samples cannot give {self.n_components} eigenpairs: need more samples than n_components')
     self.method_ = self.method if self.method != 'auto' else ('dense' if n <= 2000 else 'sparse')
     self.epsilon_ = self.epsilon or epsilon_heuristic(a, self.method_, self.n_neighbors)
     self.cut_off_ = self.cut_off or 3*np.sqrt(self.epsilon_)
@@ -189,7 +204,8 @@ def fit(self:DiffusionMap, X, # training samples (N, ...)
     self.q_ = _row_sums(K)
     Ka = _scale(K, self.q_**-self.alpha, self.q_**-self.alpha)
     d = _row_sums(Ka)
-    vals, vecs = _eigenpairs(_scale(Ka, d**-0.5, d**-0.5), self.n_components, self.method_ == 'sparse', self.tol)
+    vals, vecs = _eigenpairs(_scale(Ka, d**-0.5, d**-0.5), self.n_components,
+                             self.method_ == 'sparse', self.tol)
     phi = vecs*d[:, None]**-0.5
     phi /= np.sqrt((phi**2).mean(0))
     phi *= np.sign(phi[np.abs(phi).argmax(0), np.arange(phi.shape[1])])
@@ -231,8 +247,10 @@ def function_of_r2(x:np.ndarray, # the candidate argument, e.g. phi_1 (N,)
                    k:int=10, # neighbours in x averaged to predict y (the point itself left out)
                   ) -> float:
     "How well y is a function of x: R^2 of a leave-one-out k-nearest-neighbour regression of y on x."
-    order = np.argsort(x); ys = np.asarray(y, dtype=np.float64)[order]
-    _, idx = cKDTree(np.asarray(x, dtype=np.float64)[order, None]).query(np.asarray(x)[order, None], k=k + 1)
+    order = np.argsort(x)
+    ys = np.asarray(y, dtype=np.float64)[order]
+    _, idx = cKDTree(np.asarray(x, dtype=np.float64)[order, None]).query(np.asarray(x)[order,
+                                                                                       None], k=k + 1)
     pred = ys[idx[:, 1:]].mean(1)
     return float(1 - ((ys - pred)**2).sum()/((ys - ys.mean())**2).sum())
 
@@ -248,7 +266,8 @@ def periodic_walkers(n_steps:int=300, # time steps over one period
     rng = np.random.default_rng(seed)
     t = 2*np.pi*np.arange(n_steps)/n_steps
     centres, phase = rng.uniform(-5, 5, (n_walkers, 2)), rng.uniform(-.3, .3, n_walkers)
-    direction = rng.normal(size=(n_walkers, 2)); direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    direction = rng.normal(size=(n_walkers, 2))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     path = np.stack([np.cos(t[:, None] + phase), minor*np.sin(t[:, None] + phase)], -1)
     wiggle = zigzag*np.sin(2*t[:, None] + phase)[..., None]*direction
     states = centres + path + wiggle + rng.normal(0, noise, (n_steps, n_walkers, 2))

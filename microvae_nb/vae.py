@@ -41,6 +41,7 @@ def _check_sizes(cfg, **sizes):
         checked = tuple(check_int(name, x) for x in values)
         setattr(cfg, name, checked if isinstance(v, tuple) else checked[0])
 
+# %% ../nbs/02_vae.ipynb #a60923c1
 @dataclass
 class VAEConfig:
     "Everything that defines a VAE; saved with its weights."
@@ -59,24 +60,32 @@ class VAEConfig:
     beta: float = 1.0 # weight of the KL term
     reduction: str = 'sum' # 'sum': per-sample sums over pixels and latent dims (the ELBO); 'mean': means (Keras style)
 
-    def __post_init__(self):
-        self.shape, self.filters, self.hidden = tuple(self.shape), tuple(self.filters), tuple(self.hidden)
-        nd = len(self.shape) - 1
-        if self.arch not in ('conv', 'mlp'): raise ValueError(f"arch must be 'conv' or 'mlp', got {self.arch!r}")
-        if self.arch == 'conv':
-            if nd not in (2, 3): raise ValueError(f'A conv VAE needs shape (C, H, W) or (C, D, H, W), got {self.shape}')
-            factor = 2**len(self.filters)
-            if any(s % factor for s in self.shape[1:]):
-                raise ValueError(f'Every side of {self.shape[1:]} must divide by 2^{len(self.filters)} = {factor} (one halving per layer)')
-        for name, allowed in [('down', ('pool', 'stride')), ('up', ('upsample', 'transpose')),
-                              ('activation', ('relu', 'leaky_relu')), ('recon', ('bce', 'mse')), ('reduction', ('sum', 'mean'))]:
-            check_choice(name, getattr(self, name), allowed)
-        _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
-                     kernel_size=self.kernel_size)
-        self.dense, self.beta = check_int('dense', self.dense, 0), float(check_finite('beta', self.beta, 0))
+    def __post_init__(self): self._check()
 
     @property
     def ndim(self) -> int: return len(self.shape) - 1
+
+# %% ../nbs/02_vae.ipynb #ee677b1f
+@patch
+def _check(self:VAEConfig):
+    "Options from their sets, sizes >= 1, beta finite; a conv net's sides divide by its halvings."
+    self.shape, self.filters, self.hidden = tuple(self.shape), tuple(self.filters), tuple(self.hidden)
+    nd = len(self.shape) - 1
+    if self.arch not in ('conv', 'mlp'):
+        raise ValueError(f"arch must be 'conv' or 'mlp', got {self.arch!r}")
+    if self.arch == 'conv':
+        if nd not in (2, 3):
+            raise ValueError(f'A conv VAE needs shape (C, H, W) or (C, D, H, W), got {self.shape}')
+        factor = 2**len(self.filters)
+        if any(s % factor for s in self.shape[1:]):
+            raise ValueError(f'Every side of {self.shape[1:]} must divide by 2^{len(self.filters)} = {factor} '
+                             '(one halving per layer)')
+    for name, allowed in [('down', ('pool', 'stride')), ('up', ('upsample', 'transpose')),
+                          ('activation', ('relu', 'leaky_relu')), ('recon', ('bce', 'mse')), ('reduction', ('sum', 'mean'))]:
+        check_choice(name, getattr(self, name), allowed)
+    _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
+                 kernel_size=self.kernel_size)
+    self.dense, self.beta = check_int('dense', self.dense, 0), float(check_finite('beta', self.beta, 0))
 
 # %% ../nbs/02_vae.ipynb #6aa7b6a8
 LAYERS = {2: dict(conv=nn.Conv2d, convT=nn.ConvTranspose2d, bn=nn.BatchNorm2d, pool=nn.MaxPool2d),
@@ -86,6 +95,7 @@ def activation(name:str) -> nn.Module:
     "The activation layer called `name`."
     return nn.LeakyReLU(0.2) if name == 'leaky_relu' else nn.ReLU()
 
+# %% ../nbs/02_vae.ipynb #2225621e
 def _finish(layers:list, cout:int, cfg:VAEConfig, batch_norm:bool|None=None) -> nn.Sequential:
     L, bn = LAYERS[cfg.ndim], cfg.batch_norm if batch_norm is None else batch_norm
     return nn.Sequential(*layers, *([L['bn'](cout)] if bn else []), activation(cfg.activation))
@@ -97,9 +107,13 @@ def down_block(cin:int, # input channels
               ) -> nn.Sequential:
     "Convolution that halves every side: conv + max-pool (seed 000) or a stride-2 conv (seed 001, seed 003's 4x4)."
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
-    if cfg.down == 'stride': return _finish([L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2)], cout, cfg, batch_norm)
-    return nn.Sequential(_finish([L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm), L['pool'](2))
+    if cfg.down == 'stride':
+        return _finish([L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2)], cout, cfg,
+                       batch_norm)
+    return nn.Sequential(_finish([L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm),
+                         L['pool'](2))
 
+# %% ../nbs/02_vae.ipynb #1bf75f57
 def up_block(cin:int, # input channels
              cout:int, # output channels
              cfg:VAEConfig, # the model's configuration
@@ -109,8 +123,10 @@ def up_block(cin:int, # input channels
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
     if cfg.up == 'transpose':
         p = (k - 1)//2
-        return _finish([L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k)], cout, cfg, batch_norm)
-    return _finish([nn.Upsample(scale_factor=2), L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm)
+        return _finish([L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k)],
+                       cout, cfg, batch_norm)
+    return _finish([nn.Upsample(scale_factor=2), L['conv'](cin, cout, k, padding=k//2)], cout, cfg,
+                   batch_norm)
 
 # %% ../nbs/02_vae.ipynb #8121efe5
 class Encoder(nn.Module):
@@ -119,17 +135,26 @@ class Encoder(nn.Module):
         super().__init__()
         if cfg.arch == 'mlp':
             widths = (math.prod(cfg.shape),) + cfg.hidden
-            self.body = nn.Sequential(nn.Flatten(), *[m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(cfg.activation))])
+            self.body = nn.Sequential(nn.Flatten(),
+                                      *[m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(cfg.activation))])
             features = widths[-1]
         else:
             chans = (cfg.shape[0],) + cfg.filters
-            self.body = nn.Sequential(*[down_block(a, b, cfg) for a, b in zip(chans, chans[1:])], nn.Flatten())
+            self.body = nn.Sequential(*[down_block(a, b, cfg) for a, b in zip(chans, chans[1:])],
+                                      nn.Flatten())
             features = cfg.filters[-1]*math.prod(s//2**len(cfg.filters) for s in cfg.shape[1:])
-            if cfg.dense: self.body.append(nn.Sequential(nn.Linear(features, cfg.dense), activation(cfg.activation))); features = cfg.dense
-        self.mu, self.logvar = nn.Linear(features, cfg.latent_dim), nn.Linear(features, cfg.latent_dim)
+            if cfg.dense:
+                self.body.append(nn.Sequential(nn.Linear(features, cfg.dense),
+                                               activation(cfg.activation)))
+                features = cfg.dense
+        self.mu, self.logvar = nn.Linear(features, cfg.latent_dim), nn.Linear(features,
+                                                                              cfg.latent_dim)
 
-    def forward(self, x): h = self.body(x); return self.mu(h), self.logvar(h)
+    def forward(self, x):
+        h = self.body(x)
+        return self.mu(h), self.logvar(h)
 
+# %% ../nbs/02_vae.ipynb #f6e35228
 class Decoder(nn.Module):
     "z (N, latent_dim) -> logits (N, *shape); the model's `decode` turns them into probabilities."
     def __init__(self, cfg:VAEConfig):
@@ -140,7 +165,8 @@ class Decoder(nn.Module):
             self.body = nn.Sequential(*[m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(cfg.activation))],
                                       nn.Linear(widths[-1], math.prod(cfg.shape)))
         else:
-            small = tuple(s//2**len(cfg.filters) for s in cfg.shape[1:]); top = cfg.filters[-1]
+            small = tuple(s//2**len(cfg.filters) for s in cfg.shape[1:])
+            top = cfg.filters[-1]
             chans = (top,) + cfg.filters[::-1]
             self.body = nn.Sequential(nn.Linear(cfg.latent_dim, top*math.prod(small)), activation(cfg.activation), nn.Unflatten(1, (top, *small)),
                                       *[up_block(a, b, cfg) for a, b in zip(chans, chans[1:])],
@@ -159,6 +185,7 @@ def gaussian_kl(mu1:torch.Tensor, # mean of the first Gaussian (N, L)
     logvar2 = torch.zeros_like(logvar1) if logvar2 is None else logvar2
     return 0.5*(logvar2 - logvar1 + (logvar1.exp() + (mu1 - mu2)**2)/logvar2.exp() - 1)
 
+# %% ../nbs/02_vae.ipynb #630d2100
 def reconstruction_loss(logits:torch.Tensor, # decoder logits (N, *shape)
                         x:torch.Tensor, # targets in [0, 1] (N, *shape)
                         kind:str='bce', # 'bce' or 'mse'
@@ -167,11 +194,13 @@ def reconstruction_loss(logits:torch.Tensor, # decoder logits (N, *shape)
     if check_choice('kind', kind, ('bce', 'mse')) == 'mse': return (torch.sigmoid(logits) - x)**2
     return F.binary_cross_entropy_with_logits(logits, x, reduction='none')
 
+# %% ../nbs/02_vae.ipynb #c208e550
 def reduce_loss(t:torch.Tensor, # per-element loss (N, ...)
                 reduction:str='sum', # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all elements
                ) -> torch.Tensor:
     "A per-element loss reduced to one number, as `VAEConfig.reduction` says."
-    return t.flatten(1).sum(1).mean() if check_choice('reduction', reduction, ('sum', 'mean')) == 'sum' else t.mean()
+    return t.flatten(1).sum(1).mean() if check_choice('reduction', reduction,
+                                                      ('sum', 'mean')) == 'sum' else t.mean()
 
 # %% ../nbs/02_vae.ipynb #8ef322d8
 @dataclass
@@ -183,6 +212,7 @@ class VAEOutput:
     logvar: torch.Tensor # posterior log-variances (N, L)
     z: torch.Tensor # the latent codes decoded
 
+# %% ../nbs/02_vae.ipynb #979e311a
 @dataclass
 class LossTerms:
     "The loss and its parts, each averaged over the batch."
@@ -227,6 +257,7 @@ def seed000_config(latent_dim:int=16, # latent size (the seed studied 2, 4, 8, 1
     return VAEConfig(shape=shape, latent_dim=latent_dim, filters=(16, 32, 64, 128)[:n_layers], down='pool', up='upsample',
                      batch_norm=True, activation='leaky_relu', recon='bce', beta=0.012, reduction='mean')
 
+# %% ../nbs/02_vae.ipynb #417a26eb
 def seed001_config(latent_dim:int=32, # latent size (the seed also tried 12 and 64)
                    shape:tuple=(1, 64, 64), # input shape
                   ) -> VAEConfig:
@@ -239,7 +270,8 @@ def as_model_input(images, # model input (N, C, *spatial), or labels / images in
                    cfg:VAEConfig, # the model's configuration
                   ) -> torch.Tensor:
     "Float model input (N, *cfg.shape), checked: values in [0, 1], no NaN, the model's channels and spatial axes."
-    return to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None, ndim=cfg.ndim)
+    return to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
+                          ndim=cfg.ndim)
 
 # %% ../nbs/02_vae.ipynb #cf7e6a85
 MODELS = {}    # kind -> (model class, configuration class): what `load_model` can rebuild
@@ -262,10 +294,12 @@ def save_checkpoint(path, # file to write (.pt)
                    ) -> Path:
     "Save a model's kind, configuration and weights (and any training state) to one file, atomically."
     path = Path(path)
-    if path.exists() and not overwrite: raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
+    if path.exists() and not overwrite:
+        raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp')
-    torch.save(dict(kind=model.kind, config=asdict(model.cfg), model=model.state_dict() if weights is None else weights, **extra), tmp)
+    torch.save(dict(kind=model.kind, config=asdict(model.cfg),
+                    model=model.state_dict() if weights is None else weights, **extra), tmp)
     tmp.replace(path)
     return path
 
@@ -278,7 +312,8 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     if not path.is_file(): raise FileNotFoundError(f'No checkpoint at {path}')
     try: state = torch.load(path, map_location=device or 'cpu', weights_only=True)
     except pickle.UnpicklingError as e:
-        if 'GLOBAL' not in str(e).upper(): raise ValueError(f'Could not read the checkpoint {path}: damaged or not one') from e
+        if 'GLOBAL' not in str(e).upper():
+            raise ValueError(f'Could not read the checkpoint {path}: damaged or not one') from e
         raise ValueError(f'Refusing to load {path}: it holds objects other than tensors and plain data, which could '
                          'run code when loaded (a microvae_nb checkpoint never does)') from e
     except Exception as e: raise ValueError(f'Could not read the checkpoint {path}: {e}') from e
@@ -295,12 +330,14 @@ def load_model(path, # a checkpoint of any registered model
     state = load_checkpoint(path, device)
     if kind is not None and state['kind'] != kind:
         raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
-    if state['kind'] not in MODELS: raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
+    if state['kind'] not in MODELS:
+        raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
     model_cls, config_cls = MODELS[state['kind']]
     model = model_cls(config_cls(**state['config']))
     model.load_state_dict(state['model'])
     return model.to(device or 'cpu').eval()
 
+# %% ../nbs/02_vae.ipynb #92cfdc6a
 def load_vae(path, # a file written by `save_checkpoint` for a VAE
              device=None, # where to put the model
             ) -> VAE:
@@ -317,7 +354,8 @@ def _check_contract(model:nn.Module, # a registered model built from a tiny conf
     mu, logvar = model.encode(x)
     assert mu.shape == logvar.shape == (len(x), model.cfg.latent_dim), (mu.shape, logvar.shape)
     out = model.eval()(x)
-    assert isinstance(out, VAEOutput) and out.recon.shape == x.shape and 0 <= out.recon.min() <= out.recon.max() <= 1
+    assert isinstance(out,
+                      VAEOutput) and out.recon.shape == x.shape and 0 <= out.recon.min() <= out.recon.max() <= 1
     assert model.decode(out.z).shape == x.shape
     for _ in range(2):
         losses = step(model.train(), x)
@@ -332,23 +370,27 @@ def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or No
                   ) -> torch.device:
     "The torch device asked for, or a one-line error when it is not there."
     try: dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    except (RuntimeError, TypeError): raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
     if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
         raise ValueError(f"device {str(dev)!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA "
                          "GPU(s); use 'cpu'")
     return dev
 
+# %% ../nbs/02_vae.ipynb #fb54a734
 def rng_states(rng:torch.Generator) -> dict:
     "The random-number states a run depends on, as tensors: its own generator, torch's global one (and CUDA's)."
     states = dict(rng=rng.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): states['cuda'] = torch.stack(torch.cuda.get_rng_state_all())
     return states
 
+# %% ../nbs/02_vae.ipynb #ab9201f0
 def set_rng_states(rng:torch.Generator, states:dict):
     "Restore what `rng_states` saved."
     rng.set_state(states['rng'].cpu())
     torch.set_rng_state(states['torch'].cpu())
-    if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(list(states['cuda'].cpu()))
+    if 'cuda' in states and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(list(states['cuda'].cpu()))
 
 # %% ../nbs/02_vae.ipynb #c0d269d1
 class TrainerBase:
@@ -365,13 +407,15 @@ class TrainerBase:
         torch.manual_seed(self.seed)
         self.rng = torch.Generator(device=self.device).manual_seed(self.seed)
         self.checkpoint, self.resume, self.progress = (Path(checkpoint) if checkpoint else None), resume, progress
-        if resume and self.checkpoint is None: raise ValueError('resume=True needs the checkpoint to continue from')
+        if resume and self.checkpoint is None:
+            raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
             raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or choose another checkpoint')
         self.interrupted = False
 
     def training_state(self) -> dict: raise NotImplementedError('a trainer returns its optimiser state, counters, ...')
-    def load_training_state(self, state:dict): raise NotImplementedError('a trainer restores what training_state saved')
+    def load_training_state(self,
+                            state:dict): raise NotImplementedError('a trainer restores what training_state saved')
 
 # %% ../nbs/02_vae.ipynb #35b61933
 @patch
@@ -381,7 +425,8 @@ def save(self:TrainerBase,
         ) -> Path:
     "Write the model, the training state and the random states to one checkpoint."
     own = path is None
-    if own and self.checkpoint is None: raise ValueError('This trainer has no checkpoint file: pass a path')
+    if own and self.checkpoint is None:
+        raise ValueError('This trainer has no checkpoint file: pass a path')
     state = self.training_state()
     return save_checkpoint(self.checkpoint if own else path, self.model, overwrite=own or overwrite,
                            weights=state.pop('model', None), rng=rng_states(self.rng), **state)
@@ -390,7 +435,8 @@ def save(self:TrainerBase,
 @patch
 def _restore(self:TrainerBase):
     "Continue from the checkpoint: weights, training state and random states, or a one-line reason why not."
-    if not self.checkpoint.is_file(): raise FileNotFoundError(f'Nothing to resume: no checkpoint at {self.checkpoint}')
+    if not self.checkpoint.is_file():
+        raise FileNotFoundError(f'Nothing to resume: no checkpoint at {self.checkpoint}')
     state = load_checkpoint(self.checkpoint, self.device)
     if state['kind'] != self.model.kind:
         raise ValueError(f'{self.checkpoint} holds a {state["kind"]!r} run, not a {self.model.kind!r} run')
@@ -420,7 +466,9 @@ def _stop_if_not_finite(self:TrainerBase,
 def _deferred_interrupt(self:TrainerBase):
     "While training, Ctrl-C only sets `interrupted`: the loop finishes its step, saves and stops (see `_interrupt`)."
     self.interrupted = False
-    if threading.current_thread() is not threading.main_thread(): yield; return
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     def handler(signum, frame): self.interrupted = True
     previous = signal.signal(signal.SIGINT, handler)
     try: yield
@@ -439,10 +487,12 @@ def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
     "Validation and training parts of x, split reproducibly by `seed`."
     check_finite('valid_fraction', valid_fraction, 0, 1)
     n_valid = int(round(valid_fraction*len(x)))
-    if n_valid >= len(x): raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train on')
+    if n_valid >= len(x):
+        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train on')
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
 
+# %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
     "Train a VAE with history, validation, early stopping, callbacks, checkpoints, exact resume and a NaN stop."
     unit = 'epoch'
@@ -466,7 +516,8 @@ class Trainer(TrainerBase):
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
         self.model = model.to(self.device)
-        self.opt = torch.optim.Adam(model.parameters(), lr=float(check_finite('lr', lr, 0, open_low=True)))
+        self.opt = torch.optim.Adam(model.parameters(),
+                                    lr=float(check_finite('lr', lr, 0, open_low=True)))
         self.epoch, self.history, self.best, self.waited, self.best_state, self.last_state = 0, {}, math.inf, 0, None, None
         if self.resume: self._restore()
 
@@ -479,6 +530,7 @@ def training_state(self:Trainer) -> dict:
                 optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch, best=self.best,
                 waited=self.waited)
 
+# %% ../nbs/02_vae.ipynb #0efd39c4
 @patch
 def load_training_state(self:Trainer, state:dict):
     "Restore what `training_state` saved."
@@ -532,7 +584,8 @@ def fit(self:Trainer,
         bar = tqdm(range(self.epoch, epochs), disable=not self.progress, desc='epochs')
         for epoch in bar:
             logs = {f'train_{k}': v for k, v in self._run_epoch(self.train, True).items()}
-            if len(self.valid): logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
+            if len(self.valid):
+                logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
             self._stop_if_not_finite(logs, f'in epoch {epoch + 1}')
             stop = self._record(logs)
             bar.set_postfix({k: f'{v:.4g}' for k, v in logs.items() if k.endswith('loss')})
@@ -562,18 +615,22 @@ def encode(model:VAE, # a trained VAE
     model.eval()
     return torch.cat([model.encode(xb)[0] for xb in _batches(model, x, batch_size)]).cpu()
 
+# %% ../nbs/02_vae.ipynb #972ea9e3
 @torch.no_grad()
 def decode(model:VAE, # a trained VAE
            z:torch.Tensor, # latent codes (N, latent_dim)
           ) -> torch.Tensor:
     "Decoded probabilities (N, *shape) of latent codes."
-    model.eval(); dev = next(model.parameters()).device
+    model.eval()
+    dev = next(model.parameters()).device
     return model.decode(torch.as_tensor(z, dtype=torch.float32, device=dev)).cpu()
 
+# %% ../nbs/02_vae.ipynb #e3871658
 def reconstruct(model:VAE, x, batch_size:int=256) -> torch.Tensor:
     "Reconstructions (decoded posterior means) of images."
     return decode(model, encode(model, x, batch_size))
 
+# %% ../nbs/02_vae.ipynb #ab53616f
 def sample(model:VAE, # a trained VAE
            n:int, # number of samples
            seed:int|None=None, # random seed
@@ -582,6 +639,7 @@ def sample(model:VAE, # a trained VAE
     g = torch.Generator().manual_seed(seed) if seed is not None else None
     return decode(model, torch.randn(n, model.cfg.latent_dim, generator=g))
 
+# %% ../nbs/02_vae.ipynb #a4b8b880
 def perturb(model:VAE, # a trained VAE
             x, # one image (*spatial) or (C, *spatial)
             n:int=8, # number of variants
@@ -593,6 +651,7 @@ def perturb(model:VAE, # a trained VAE
     g = torch.Generator().manual_seed(seed) if seed is not None else None
     return decode(model, mu + scale*torch.randn(n, mu.shape[1], generator=g))
 
+# %% ../nbs/02_vae.ipynb #fd5e2bd4
 def interpolate(model:VAE, # a trained VAE
                 a, b, # two images
                 steps:int=7, # number of points from a to b (the middle one is the average for odd steps)
@@ -609,18 +668,24 @@ def latent_scatter(z, # latent codes (N, 2) (more dimensions: the first two are 
                    title:str='', # axes title
                   ):
     "Scatter plot of latent codes coloured by label; returns the axes."
-    z = np.asarray(z); ax = ax or plt.subplots(figsize=(4.5, 4))[1]
-    sc = ax.scatter(z[:, 0], z[:, 1], c=labels, s=4, cmap='tab10' if labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer) else 'viridis')
+    z = np.asarray(z)
+    ax = ax or plt.subplots(figsize=(4.5, 4))[1]
+    sc = ax.scatter(z[:, 0], z[:, 1], c=labels, s=4,
+                    cmap='tab10' if labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer) else 'viridis')
     if labels is not None: plt.colorbar(sc, ax=ax)
-    ax.set_xlabel('z_1'); ax.set_ylabel('z_2'); ax.set_title(title)
+    ax.set_xlabel('z_1')
+    ax.set_ylabel('z_2')
+    ax.set_title(title)
     return ax
 
+# %% ../nbs/02_vae.ipynb #d8fe5f8e
 def latent_grid(model:VAE, # a trained VAE with a 2-D latent space
                 n:int=10, # images per side
                 span:float=3.0, # the grid covers [-span, span]^2
                ) -> torch.Tensor:
     "Decoded images (n*n, *shape) on a regular grid of the 2-D latent space, row by row from top (z_2 = span)."
-    if model.cfg.latent_dim != 2: raise ValueError(f'latent_grid needs a 2-D latent space, the model has {model.cfg.latent_dim}')
+    if model.cfg.latent_dim != 2:
+        raise ValueError(f'latent_grid needs a 2-D latent space, the model has {model.cfg.latent_dim}')
     t = torch.linspace(-span, span, n)
     z = torch.stack(torch.meshgrid(t.flip(0), t, indexing='ij'), -1).reshape(-1, 2).flip(1)
     return decode(model, z)
@@ -633,9 +698,13 @@ def png_bytes(img, # one image (*spatial) or (C, *spatial) in [0, 1]; 3D shows i
     a = torch.as_tensor(img).detach().float().cpu().numpy()
     if a.ndim >= 3: a = a[0] if a.shape[0] == 1 else a.argmax(0)/max(a.shape[0] - 1, 1)
     while a.ndim > 2: a = a[len(a)//2]
-    im = PILImage.fromarray((np.clip(a, 0, 1)*255).astype(np.uint8)).resize((a.shape[1]*scale, a.shape[0]*scale), PILImage.NEAREST)
-    buf = io.BytesIO(); im.save(buf, format='PNG'); return buf.getvalue()
+    im = PILImage.fromarray((np.clip(a, 0, 1)*255).astype(np.uint8)).resize((a.shape[1]*scale,
+                                                                             a.shape[0]*scale), PILImage.NEAREST)
+    buf = io.BytesIO()
+    im.save(buf, format='PNG')
+    return buf.getvalue()
 
+# %% ../nbs/02_vae.ipynb #43ace9ce
 def traversal_frames(model:VAE, # a trained VAE
                      z0=None, # the latent point to start from (default: the origin)
                      span:float=3.0, # each dimension goes from -span to +span around z0
@@ -645,7 +714,8 @@ def traversal_frames(model:VAE, # a trained VAE
     L = model.cfg.latent_dim
     z0 = torch.zeros(L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32).reshape(L)
     t = torch.linspace(-span, span, steps)
-    z = z0.repeat(L, steps, 1); z[torch.arange(L), :, torch.arange(L)] += t
+    z = z0.repeat(L, steps, 1)
+    z[torch.arange(L), :, torch.arange(L)] += t
     return decode(model, z.reshape(-1, L)).reshape(L, steps, *model.cfg.shape)
 
 # %% ../nbs/02_vae.ipynb #6c80fa2e
@@ -657,13 +727,16 @@ def latent_explorer(model:VAE, # a trained VAE
     "Live explorer: one slider per latent dimension, decoded on the fly (needs a running kernel)."
     L = model.cfg.latent_dim
     z0 = np.zeros(L) if z0 is None else np.asarray(z0, dtype=float)
-    sliders = [widgets.FloatSlider(value=float(z0[i]), min=z0[i] - span, max=z0[i] + span, step=span/20, description=f'z{i}') for i in range(L)]
+    sliders = [widgets.FloatSlider(value=float(z0[i]), min=z0[i] - span, max=z0[i] + span,
+                                   step=span/20, description=f'z{i}') for i in range(L)]
     image = widgets.Image(format='png')
-    def update(change=None): image.value = png_bytes(decode(model, torch.tensor([[s.value for s in sliders]]))[0], scale)
+    def update(change=None): image.value = png_bytes(decode(model,
+                                                            torch.tensor([[s.value for s in sliders]]))[0], scale)
     for s in sliders: s.observe(update, 'value')
     update()
     return widgets.HBox([widgets.VBox(sliders), image])
 
+# %% ../nbs/02_vae.ipynb #07ceaef6
 def static_explorer(model:VAE, # a trained VAE
                     z0=None, # starting latent point (default: the origin)
                     span:float=3.0, # traversal range around z0
@@ -672,9 +745,11 @@ def static_explorer(model:VAE, # a trained VAE
                    ) -> widgets.Widget:
     "Kernel-free explorer: precomputed traversal frames in Stacks, switched by jslink'ed Dropdown/IntSlider/Play."
     frames = traversal_frames(model, z0, span, steps)
-    inner = [widgets.Stack([widgets.Image(value=png_bytes(f, scale), format='png') for f in dim], selected_index=steps//2) for dim in frames]
+    inner = [widgets.Stack([widgets.Image(value=png_bytes(f, scale), format='png') for f in dim],
+                           selected_index=steps//2) for dim in frames]
     outer = widgets.Stack(inner, selected_index=0)
-    dim = widgets.Dropdown(options=[f'z{l}' for l in range(len(inner))], value='z0', description='dimension')
+    dim = widgets.Dropdown(options=[f'z{l}' for l in range(len(inner))], value='z0',
+                           description='dimension')
     step = widgets.IntSlider(value=steps//2, min=0, max=steps - 1, description='step')
     play = widgets.Play(value=steps//2, min=0, max=steps - 1, interval=300)
     widgets.jslink((dim, 'index'), (outer, 'selected_index'))
