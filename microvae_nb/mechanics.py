@@ -128,9 +128,9 @@ def _uniform(E_macro:torch.Tensor, grid:tuple) -> torch.Tensor:
     return E_macro.reshape(*E_macro.shape, *[1]*len(grid)).expand(*E_macro.shape, *grid)
 
 # %% ../nbs/07_mechanics.ipynb #ec7853c8
-def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float,
-              max_iter:int) -> tuple:
-    "Mandel strain fields in equilibrium for macro strains (B, m) and moduli (B, *grid), by CG; and iterations."
+def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
+              residuals:list|None=None) -> tuple:
+    "Strain fields (B, m, *grid) in equilibrium for macro strains (B, m) and moduli (B, *grid) by CG; iterations."
     grid = tuple(lam.shape[1:])
     nd = len(grid)
     n = _unit_wave_vectors(grid, lam.dtype, lam.device)
@@ -141,6 +141,7 @@ def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
     x, p, rr = torch.zeros_like(r), r.clone(), _dot(r, r)
     for it in range(1, max_iter + 1):
         active = rr.sqrt()/b_norm > tol
+        if residuals is not None: residuals.append(float((rr.sqrt()/b_norm).max()))
         if not active.any(): return _uniform(E_macro, grid) + x, it - 1
         Ap = A(p)
         alpha = torch.where(active, rr/_dot(p, Ap).clamp_min(tiny), torch.zeros_like(rr))
@@ -152,8 +153,8 @@ def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
     raise RuntimeError(f'CG did not reach the residual {tol} in {max_iter} iterations (worst {float((rr.sqrt()/b_norm).max()):.2e})')
 
 # %% ../nbs/07_mechanics.ipynb #bbfebc86
-def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float,
-              max_iter:int) -> tuple:
+def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
+              residuals:list|None=None) -> tuple:
     "Mandel strain fields in equilibrium for macro strains (B, m) by the basic scheme; and iterations."
     grid = tuple(lam.shape[1:])
     nd = len(grid)
@@ -166,7 +167,9 @@ def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
     for it in range(max_iter + 1):
         sig = _stress(eps, lam, mu, nd)
         res = _project(sig, n)
-        if (_dot(res, res).sqrt()/b_norm <= tol).all(): return eps, it
+        worst = (_dot(res, res).sqrt()/b_norm).max()
+        if residuals is not None: residuals.append(float(worst))
+        if worst <= tol: return eps, it
         eps -= green(sig)
     raise RuntimeError(f'Moulinec-Suquet did not reach the residual {tol} in {max_iter} iterations')
 
@@ -314,6 +317,7 @@ def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int
         chunk.with_suffix('.tmp.npz').rename(chunk)
 
 # %% ../nbs/07_mechanics.ipynb #46e677e9
+@delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim', 'max_iter'])
 def stiffness_dataset(path, # the .npz file to write
                       shape:tuple=(32, 32, 32), # structure size: (H, W) for plane strain, (D, H, W) for 3D
                       n_per_filter:int=2, # structures per filter (seed 002: about 140 at 51^3)

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import torch
+from fastcore.meta import delegates
 
 from .data import Microstructure, is_structure, layout, as_tensor, label_tensor, check_choice, check_int, check_finite, _check_unit
 
@@ -207,6 +208,7 @@ def _reduce(e:torch.Tensor, reduction:str, like):
     return float(e.mean()) if check_choice('reduction', reduction,
                                            ('mean', 'none')) == 'mean' else _like(e, like)
 
+@delegates(descriptor_error, but=['a', 'b'])
 def reconstruction_error(x, # original structures (N, *spatial)
                          x_rec, # their reconstructions (N, *spatial), labels or model output
                          reduction:str='mean', # 'mean': E_rec; 'none': one error per structure
@@ -219,6 +221,7 @@ def reconstruction_error(x, # original structures (N, *spatial)
     return _reduce(((da - db)**2).mean(1).sqrt(), reduction, x)
 
 # %% ../nbs/06_metrics.ipynb #232b82f9
+@delegates(descriptor_error, but=['a', 'b'])
 def generation_error(generated, # generated structures (N, *spatial)
                      training, # training structures (M, *spatial)
                      reduction:str='mean', # 'mean': E_gen; 'none': one error per generated structure
@@ -229,6 +232,7 @@ def generation_error(generated, # generated structures (N, *spatial)
     return _reduce(_rms_distances(da, db).min(1).values, reduction, generated)
 
 # %% ../nbs/06_metrics.ipynb #ba75987a
+@delegates(descriptor_error, but=['a', 'b'])
 def diversity(samples, # structures (N, *spatial), N >= 2
               **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
              ) -> float:
@@ -307,6 +311,7 @@ PAPER_TABLE4 = {'alloy': (5.66e-3, 4.66e-3), 'carbonate': (6.78e-3, 8.16e-3), 's
                 'synth1': (1.06e-2, 1.81e-2), 'composite': (3.84e-2, 9.71e-2), 'checkerboard': (0., 0.)}
 "Seed 003's Table 4: (E_gen, E_rec) of DA-VEGAN per material, at 80,000 steps."
 
+@delegates(descriptor_error, but=['a', 'b'])
 def noise_floor(x, # real structures (N, *spatial), N >= 2: e.g. the crops of one image
                 **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
                ) -> float:
