@@ -83,7 +83,8 @@ def _check_shape(self:DAVEGANConfig):
     for name, n in [('enc_filters', len(self.enc_filters)),
                     ('gen_filters', len(self.gen_filters)), ('disc_filters', len(self.disc_filters))]:
         if self.shape[1] != 4*2**n:
-            raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not {self.shape[1]}')
+            raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not '
+                             f'{self.shape[1]}')
     for name, allowed in [('reduction', ('sum', 'mean')),
                           ('translate_mode', ('periodic', 'zero'))]:
         check_choice(name, getattr(self, name), allowed)
@@ -162,8 +163,8 @@ class StepLosses:
 
     @classmethod
     def names(cls) -> list: return [f.name for f in fields(cls)]
-    def stack(self) -> torch.Tensor: return torch.stack([getattr(self,
-                                                                 n) for n in self.names()]).detach()
+    def stack(self) -> torch.Tensor:
+        return torch.stack([getattr(self, n) for n in self.names()]).detach()
 
 
 
@@ -223,7 +224,8 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     zero = torch.zeros((), device=dev)
     probs = torch.sigmoid(logits)
     fakes = (T(probs[:B], u), T(probs[B:], shifts())) if cfg.gan else None
-    loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), *fakes, rec) if cfg.gan else (zero, rec, zero, zero)
+    loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), *fakes,
+                                                  rec) if cfg.gan else (zero, rec, zero, zero)
     loss_e = cfg.beta*kl + rec
     _set_grads(loss_g, model.generator, retain=True)
     _set_grads(loss_e, model.encoder)
@@ -236,7 +238,8 @@ def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
                  ) -> torch.Tensor:
     "Phase labels of model output: the rounded phase-1 probability (C = 1) or the most likely phase (C > 1)."
     if x.ndim not in (4, 5):
-        raise ValueError(f'output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got shape {tuple(x.shape)}')
+        raise ValueError(f'output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
+                         f'shape {tuple(x.shape)}')
     return labels_of(x, x.ndim - 2, 'model output')
 
 # %% ../nbs/03_betavae_gan.ipynb #a7e161fb
@@ -274,8 +277,8 @@ def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with
     "E_rec and E_gen of seed 003 (section 4.1), with the diversity of samples and data and the memorisation check."
     nd = model.cfg.ndim
     labels = labels_of(images, nd, 'images')
-    rec, gen = output_labels(reconstruct(model, labels)), output_labels(sample(model,
-                                                                               check_int('n_samples', n_samples), seed))
+    rec = output_labels(reconstruct(model, labels))
+    gen = output_labels(sample(model, check_int('n_samples', n_samples), seed))
     e_rec = reconstruction_error(labels, rec, limit_to=_window(limit_to, labels.shape[1:]),
                                  phase=phase, ndim=nd)
     return dict(e_rec=e_rec, **sample_scores(gen, labels, limit_to, phase, nd))
@@ -308,11 +311,14 @@ def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
         raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
     labels = labels_of(t, cfg.ndim, 'images')
     if labels.ndim != cfg.ndim + 1 or tuple(labels.shape[1:]) != cfg.shape[1:]:
-        raise ValueError(f'Images of shape {tuple(labels.shape[1:])} do not fit a model for {cfg.shape}')
+        raise ValueError(f'Images of shape {tuple(labels.shape[1:])} do not fit a model for '
+                         f'{cfg.shape}')
     if len(torch.unique(labels)) < 2:
-        raise ValueError(f'The training structures hold one phase only ({int(labels[0].flatten()[0])}): nothing to learn')
+        raise ValueError(f'The training structures hold one phase only '
+                         f'({int(labels[0].flatten()[0])}): nothing to learn')
     if len(labels) < cfg.batch_size:
-        raise ValueError(f'Need at least batch_size = {cfg.batch_size} training structures, got {len(labels)}')
+        raise ValueError(f'Need at least batch_size = {cfg.batch_size} training structures, got '
+                         f'{len(labels)}')
     return labels
 
 # %% ../nbs/03_betavae_gan.ipynb #3e750117
@@ -335,8 +341,8 @@ class DAVEGANTrainer(TrainerBase):
         self.labels = _training_labels(images, model.cfg)
         self.x = as_model_input(self.labels, model.cfg).to(self.device)
         self.model, self.opts, self.callbacks = model.to(self.device), make_optimizers(model), callbacks
-        self.log_every, self.eval_samples = check_int('log_every',
-                                                      log_every), check_int('eval_samples', eval_samples)
+        self.log_every = check_int('log_every', log_every)
+        self.eval_samples = check_int('eval_samples', eval_samples)
         self.eval_every = None if eval_every is None else check_int('eval_every', eval_every)
         self.checkpoint_every = -(-check_int('checkpoint_every',
                                              checkpoint_every)//self.log_every)*self.log_every

@@ -49,7 +49,8 @@ def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` vol
     "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
     lay = layout(ms, ndim, 'ms')
     if lay.batch:
-        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 for a volume)')
+        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
+                         f'for a volume)')
     ms = np.asarray(ms)
     ind = torch.as_tensor(np.asarray(indicator(ms, phase, lay.ndim)))[None]
     profile = two_point_correlation(ind, ndim=ms.ndim, radial=True)[0]
@@ -128,7 +129,8 @@ def _refuse_overwrite(paths:list, force:bool):
     "Stop with a clear message if any of `paths` exists and `force` is not set."
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
-        raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out or pass --force')
+        raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
+                              f'or pass --force')
 
 def _out_folder(out) -> Path:
     "The --out folder, refused if it names a file."
@@ -183,7 +185,8 @@ def training_crops(data:str, # bundled example name, image/array file, or folder
         raise ValueError(f'{data} holds one phase only ({int(ms.flat[0])}): there is nothing to learn; '
                          'for a grey image pass --threshold')
     if check_int('--size', size) > min(ms.shape):
-        raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a smaller --size')
+        raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a '
+                         f'smaller --size')
     return crops(ms, size=size, n=None if n is None else check_int('--n_crops', n), seed=seed)
 
 # %% ../nbs/08_cli.ipynb #fcd06fc6
@@ -204,7 +207,8 @@ def _check_run_folder(out:Path, resume:bool, force:bool):
     if resume and not (out/'checkpoint.pt').is_file():
         raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
     if not resume and out.exists() and any(out.iterdir()) and not force:
-        raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume it, or pass --force')
+        raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume '
+                              f'it, or pass --force')
 
 # %% ../nbs/08_cli.ipynb #81bcaff7
 @dataclass
@@ -223,10 +227,10 @@ class RunSettings:
 
     def __post_init__(self):
         check_choice('model', self.model, ('davegan', 'vae'))
-        self.size, self.latent_dim, self.batch_size = (check_int(k,
-                                                                 getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
-        self.eval_every, self.seed = check_int('eval_every', self.eval_every, 0), check_int('seed',
-                                                                                            self.seed, 0)
+        self.size, self.latent_dim, self.batch_size = (
+            check_int(k, getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
+        self.eval_every = check_int('eval_every', self.eval_every, 0)
+        self.seed = check_int('seed', self.seed, 0)
         self.n_crops = None if self.n_crops is None else check_int('n_crops', self.n_crops)
         self.beta = float(check_finite('beta', self.beta, 0))
 
@@ -240,11 +244,13 @@ def run_settings(out:Path, # the run folder
     if not resume: return RunSettings(**given)
     try: saved = json.loads((out/'config.json').read_text())['settings']
     except (OSError, ValueError, KeyError, TypeError):
-        raise ValueError(f'{out} has no readable config.json with run settings: it cannot be resumed') from None
+        raise ValueError(f'{out} has no readable config.json with run settings: it cannot be '
+                         f'resumed') from None
     clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k,
              v in given.items() if saved.get(k) != v]
     if clash:
-        raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: {", ".join(clash)}')
+        raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: '
+                         f'{", ".join(clash)}')
     return RunSettings(**saved)
 
 # %% ../nbs/08_cli.ipynb #9e1d5428
@@ -261,7 +267,8 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
         raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: pass a smaller --size, '
                          '--n_crops N for N random crops, or a smaller --batch_size')
     if resume and (out/'training.npy').is_file() and not np.array_equal(np.load(out/'training.npy'), images):
-        raise ValueError(f'These images are not the training set of the run in {out} (its training.npy)')
+        raise ValueError(f'These images are not the training set of the run in {out} (its '
+                         f'training.npy)')
 
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray):
@@ -334,7 +341,8 @@ def _labels_for_training(images) -> np.ndarray:
     "Training images as phase labels (N, *spatial) with at least two phases."
     a = np.asarray(images)
     if a.ndim not in (3, 4):
-        raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape {a.shape}')
+        raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape '
+                         f'{a.shape}')
     a = as_labels(a, src='the training images')
     if len(np.unique(a)) < 2:
         raise ValueError('The training images hold one phase only: there is nothing to learn')
@@ -381,16 +389,19 @@ def train_run(images, # training structures: phase labels (N, *spatial)
                                   batch_size=batch_size, eval_every=eval_every, seed=seed) | (crop or {}))
     images, cfg = _prepare_run(images, out, resume, force, settings, overrides)
     device = resolve_device(device)
-    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)), images)
+    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)),
+                      images)
     start = time.perf_counter()
     try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress,
                                                  device, seed)
     except BaseException as e:
         undo()
-        if isinstance(e, KeyboardInterrupt): raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
+        if isinstance(e, KeyboardInterrupt):
+            raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
         raise
-    metrics = (dict(evals[-1]) if evals else generative_scores(net, images)) | dict(
-        model=model, epochs=epochs, steps=steps, seconds=time.perf_counter() - start, device=str(device))
+    scores = dict(evals[-1]) if evals else generative_scores(net, images)
+    metrics = scores | dict(model=model, epochs=epochs, steps=steps, seconds=time.perf_counter() - start,
+                            device=str(device))
     metrics.pop('step', None)
     _write_outputs(out, net, images, history, evals, metrics, seed)
     return metrics
@@ -400,7 +411,8 @@ def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
 
 def _print_run(s:RunSettings, n:int, m:dict, out:Path):
     "What a finished run tells its user: data, steps, time, the scores, where it wrote."
-    print(f'{s.data}: {n} crops of {s.size}, {m["model"]}, {m["steps"]} steps in {m["seconds"]:.0f} s on {m["device"]}')
+    print(f'{s.data}: {n} crops of {s.size}, {m["model"]}, {m["steps"]} steps in '
+          f'{m["seconds"]:.0f} s on {m["device"]}')
     print(f'E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])}, diversity {_fmt(m["diversity"])} '
           f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
     print(f'wrote {out}/')
@@ -430,8 +442,8 @@ def microvae_train(data:str=None, # bundled example name, image/array file, or f
     _check_run_folder(out, resume, force)
     s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops, threshold=threshold,
                      latent_dim=latent_dim, beta=beta, batch_size=batch_size, eval_every=eval_every, seed=seed)
-    images = np.load(out/'training.npy') if resume else training_crops(s.data, s.size, s.n_crops,
-                                                                       _threshold(s.threshold), s.seed)
+    if resume: images = np.load(out/'training.npy')
+    else: images = training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed)
     m = train_run(images, out, model=s.model, epochs=epochs, latent_dim=s.latent_dim, beta=s.beta, batch_size=s.batch_size,
                   resume=resume, force=force, eval_every=s.eval_every, progress=not quiet, device=device, seed=s.seed,
                   data=s.data, crop=dict(size=s.size, n_crops=s.n_crops, threshold=s.threshold))
@@ -463,15 +475,16 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     force:bool=False, # overwrite files already in --out
                    ):
     "Generate N new structures from a trained model: samples.npy (phase labels) and sample_000.png, ..."
-    n, seed, out, device = check_int('n', n), check_int('seed', seed,
-                                                        0), _out_folder(out), resolve_device(device)
+    n, seed = check_int('n', n), check_int('seed', seed, 0)
+    out, device = _out_folder(out), resolve_device(device)
     net = load_model(checkpoint, device)
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
     out.mkdir(parents=True, exist_ok=True)
     np.save(out/'samples.npy', labels)
     save_pngs(labels, out, overwrite=True)
-    print(f'wrote {n} structures of shape {labels.shape[1:]} to {out}/samples.npy and {out}/sample_*.png')
+    print(f'wrote {n} structures of shape {labels.shape[1:]} to {out}/samples.npy and '
+          f'{out}/sample_*.png')
 
 # %% ../nbs/08_cli.ipynb #5bdc3586
 def _stack_ndim(src:str) -> int|None:
@@ -491,14 +504,16 @@ def load_structures(src:str, # a set (array file with a stack, folder of images)
     if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == ndim + 1:
         a = read_raw(p)
         if size is not None and a.shape[-1] != size:
-            raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of structures of {a.shape[1:]}')
+            raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of '
+                             f'structures of {a.shape[1:]}')
         return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
     if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
         return np.stack([load_microstructure(f,
                                              threshold) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
     ms = load_microstructure(src, threshold)
     if ms.ndim != ndim:
-        raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is {ndim}')
+        raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is '
+                         f'{ndim}')
     side = check_int('size', size) if size is not None else min(default_size, min(ms.shape))
     if side > min(ms.shape):
         raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
@@ -532,7 +547,8 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: a st
     gen = load_structures(generated, nd, size, t)
     ref = load_structures(reference, nd, size, t, default_size=gen.shape[-1])
     if gen.shape[1:] != ref.shape[1:]:
-        raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and {ref.shape[1:]} (--size)')
+        raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
+                         f'{ref.shape[1:]} (--size)')
     scores = dict(n_generated=len(gen), n_reference=len(ref),
                   **sample_scores(gen, ref, limit_to, phase, nd))
     if paired:

@@ -57,8 +57,8 @@ def check_int(name:str, # the argument's name
               low:int=1, # the smallest allowed value
              ) -> int:
     "`value` as an int if it is an integer >= `low`, else a ValueError."
-    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value,
-                                                                                     (bool, np.bool_))
+    number = isinstance(value, (int, np.integer, float, np.floating))
+    ok = number and not isinstance(value, (bool, np.bool_))
     if not ok or not np.isfinite(value) or value != int(value) or value < low:
         raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
     return int(value)
@@ -158,12 +158,14 @@ def _read_image(path: Path) -> np.ndarray:
 def _read_folder(path: Path) -> np.ndarray:
     "A (D, H, W) volume from the 2D slices in a folder, in file-name order."
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES + ARRAY_SUFFIXES)
-    if not files: raise FileNotFoundError(
-        f'The folder {path} holds no image or array files (expected {", ".join(IMAGE_SUFFIXES + ARRAY_SUFFIXES)})')
+    if not files:
+        raise FileNotFoundError(f'The folder {path} holds no image or array files '
+                                f'(expected {", ".join(IMAGE_SUFFIXES + ARRAY_SUFFIXES)})')
     slices = [_read_file(f) for f in files]
     shapes = {s.shape for s in slices}
     if len(shapes) > 1 or slices[0].ndim != 2:
-        raise ValueError(f'The files in {path} must all be 2D slices of one shape to form a volume; got shapes {sorted(shapes)}')
+        raise ValueError(f'The files in {path} must all be 2D slices of one shape to form a '
+                         f'volume; got shapes {sorted(shapes)}')
     return np.stack(slices)
 
 def _read_file(path: Path) -> np.ndarray:
@@ -171,7 +173,8 @@ def _read_file(path: Path) -> np.ndarray:
     suffix = path.suffix.lower()
     if suffix in ARRAY_SUFFIXES: return _read_array(path)
     if suffix in IMAGE_SUFFIXES: return _read_image(path)
-    raise ValueError(f'Unsupported file type {suffix!r} for {path}: expected one of {", ".join(ARRAY_SUFFIXES + IMAGE_SUFFIXES)}')
+    raise ValueError(f'Unsupported file type {suffix!r} for {path}: expected one of '
+                     f'{", ".join(ARRAY_SUFFIXES + IMAGE_SUFFIXES)}')
 
 def read_raw(src) -> np.ndarray:
     "The raw array behind `src`: a bundled example name, a file, a folder of slices, or an array/tensor."
@@ -219,7 +222,8 @@ def _check_image(a: np.ndarray, src) -> np.ndarray:
     if not np.issubdtype(a.dtype, np.number):
         raise ValueError(f'Expected a numeric image from {src!r}, got dtype {a.dtype}')
     if a.ndim not in (2, 3):
-        raise ValueError(f'Expected a 2D (H, W) or 3D (D, H, W) image from {src!r}, got shape {a.shape}')
+        raise ValueError(f'Expected a 2D (H, W) or 3D (D, H, W) image from {src!r}, got shape '
+                         f'{a.shape}')
     if a.size == 0: raise ValueError(f'The image from {src!r} is empty (shape {a.shape})')
     if not np.isfinite(a).all():
         raise ValueError(f'The image from {src!r} contains NaN or infinite values')
@@ -245,8 +249,8 @@ def load_microstructure(src, # bundled example name, path (.npy/.npz/.png/.tif/.
                        ) -> Microstructure:
     "One structure's integer phase labels (uint8), (H, W) or (D, H, W), from a file, folder, example name or array."
     a = _check_image(read_raw(src), src)
-    return Microstructure(binarize(a, threshold) if threshold is not None else as_labels(a,
-                                                                                         max_phases, src))
+    labels = binarize(a, threshold) if threshold is not None else as_labels(a, max_phases, src)
+    return Microstructure(labels)
 
 # %% ../nbs/00_data.ipynb #c9992adf
 def crops(img, # phase labels (H, W) or (D, H, W)
@@ -264,8 +268,8 @@ def crops(img, # phase labels (H, W) or (D, H, W)
     n = None if n is None else check_int('n', n)
     if n is None:
         grid = [s//size for s in img.shape]
-        blocks = img[tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g,
-                                                                                               size)])
+        blocks = img[
+            tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g, size)])
         order = list(range(0, 2*img.ndim, 2)) + list(range(1, 2*img.ndim, 2))
         return blocks.transpose(order).reshape(-1, *(size,)*img.ndim)
     starts = np.random.default_rng(seed).integers(0, np.array(img.shape) - size + 1,
@@ -295,7 +299,8 @@ def label_tensor(labels, # phase labels: array, tensor or nested lists of intege
     "Phase labels as a long tensor; a clear error for non-integer, negative, NaN or empty input."
     t = as_tensor(labels, name)
     if t.is_floating_point() and not torch.equal(t, t.round()):
-        raise ValueError(f'{name}: phase labels must be integers (0, 1, ...); got non-integer values')
+        raise ValueError(f'{name}: phase labels must be integers (0, 1, ...); got non-integer '
+                         f'values')
     if t.min() < 0: raise ValueError(f'{name}: phase labels must be >= 0, got {int(t.min())}')
     return t.long()
 
@@ -321,7 +326,8 @@ def _check_unit(t:torch.Tensor, name:str) -> torch.Tensor:
     "`t` if its values lie in [0, 1] (probabilities, indicators), else a clear error."
     lo, hi = float(t.min()), float(t.max())
     if lo < 0 or hi > 1:
-        raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, {hi:.4g}]')
+        raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, '
+                         f'{hi:.4g}]')
     return t
 
 def _n_channels(n_phases:int) -> int: return 1 if n_phases == 2 else n_phases
@@ -334,7 +340,8 @@ def to_model_input(images, # a structure, a batch of phase labels (or of floats 
     lay, t = layout(images, ndim, 'images'), as_tensor(images, 'images')
     if lay.channels:
         if n_phases is not None and t.shape[1] != _n_channels(n_phases):
-            raise ValueError(f'images have {t.shape[1]} channels, {n_phases} phases need {_n_channels(n_phases)}')
+            raise ValueError(f'images have {t.shape[1]} channels, {n_phases} phases need '
+                             f'{_n_channels(n_phases)}')
         return _check_unit(t.float(), 'images')
     t = t if lay.batch else t[None]
     if t.is_floating_point() and not torch.equal(t, t.round()):
@@ -355,8 +362,7 @@ class MicrostructureDataset(Dataset):
                  n_phases:int|None=None, # number of phases; default: from the labels
                 ):
         self.x = to_model_input(images, n_phases)
-        self.y = None if targets is None else torch.as_tensor(np.asarray(targets),
-                                                              dtype=torch.float32)
+        self.y = None if targets is None else torch.as_tensor(np.asarray(targets), dtype=torch.float32)
         if self.y is not None and len(self.y) != len(self.x):
             raise ValueError(f'Got {len(self.x)} images but {len(self.y)} targets')
     def __len__(self): return len(self.x)
@@ -382,8 +388,8 @@ def _to_2d_images(ims, ndim:int|None) -> list:
     "Drawable 2D images from labels, model tensors (N, C, ...), volumes, or a list of any of them (sizes may differ)."
     if isinstance(ims, (list, tuple)): return [im for x in ims for im in _to_2d_images(x, ndim)]
     lay = layout(ims, ndim or (ims.ndim if is_structure(ims) else 2), 'ims')
-    a = ims.detach().float().cpu().numpy() if isinstance(ims, torch.Tensor) else np.asarray(ims,
-                                                                                            dtype=np.float32)
+    if isinstance(ims, torch.Tensor): a = ims.detach().float().cpu().numpy()
+    else: a = np.asarray(ims, dtype=np.float32)
     a = a if lay.batch else a[None]
     if lay.channels: a = a[:, 0] if a.shape[1] == 1 else a.argmax(1).astype(np.float32)
     return list(a[:, a.shape[1]//2] if lay.ndim == 3 else a)
@@ -450,7 +456,8 @@ def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
     shape = tuple(shape)
     sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
     if len(shape) not in (2, 3) or len(sigma) != len(shape):
-        raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma {sigma}')
+        raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma '
+                         f'{sigma}')
     check_finite('sigma', sigma, low=0)
     n = check_int('n', n)
     vf = torch.as_tensor(check_finite('vf', vf, 0, 1), device=device).expand(n)
@@ -463,8 +470,8 @@ def grf_filter_grid(widths:tuple=(1., 2., 4., 8.), # filter widths (pixels) to c
                     ndim:int=3, # number of axes
                    ) -> list[tuple]:
     "All combinations of per-axis filter widths: `len(widths)**ndim` diagonal covariances (64 in 3D by default)."
-    return [tuple(float(w) for w in c) for c in np.array(np.meshgrid(*[widths]*ndim,
-                                                                     indexing='ij')).reshape(ndim, -1).T]
+    return [
+        tuple(float(w) for w in c) for c in np.array(np.meshgrid(*[widths]*ndim, indexing='ij')).reshape(ndim, -1).T]
 
 # %% ../nbs/00_data.ipynb #ee4084bc
 def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)
@@ -533,8 +540,7 @@ def voronoi_grains(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                    seed:int|None=None, # random seed
                   ) -> tuple[Microstructure, np.ndarray]:
     "A periodic grain structure: phases (grains 1, boundaries 0) and grain ids, both of `shape`."
-    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width',
-                                                                                      width)
+    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width', width)
     seeds = np.random.default_rng(seed).random((n_grains, len(shape)))*np.array(shape)
     coords = np.indices(shape).reshape(len(shape), -1).T + 0.5
     dist2 = np.zeros((len(coords), n_grains), dtype=np.float32)

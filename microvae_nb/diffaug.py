@@ -27,9 +27,11 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
         raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
     nd = shifts.shape[1]
     if not layout(x, nd).batch:
-        raise ValueError(f'translate moves a batch (N, *spatial); got one structure {tuple(x.shape)}')
+        raise ValueError(f'translate moves a batch (N, *spatial); got one structure '
+                         f'{tuple(x.shape)}')
     if shifts.shape[0] != x.shape[0]:
-        raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} images')
+        raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
+                         f'images')
     shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
     for axis in range(nd):
         n, dim = x.shape[first + axis], first + axis
@@ -95,7 +97,8 @@ def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
                ) -> torch.Tensor:
     "T_sigma(sigma, u) = sigma (1 + s (2u - 1))."
     if not 0 <= strength < 1:
-        raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), got {strength}')
+        raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), '
+                         f'got {strength}')
     return augment_mean(sigma, u, strength)
 
 # %% ../nbs/04_diffaug.ipynb #a46bb4cb
@@ -105,8 +108,8 @@ def prior_moments(shape:tuple, # shape of the moments (N, L)
                   generator:torch.Generator|None=None, # random generator on `device`
                  ) -> tuple[torch.Tensor, torch.Tensor]:
     "The 'real' moments the posterior is compared with: means (drawn or zero) and unit standard deviations."
-    mu = torch.randn(shape, device=device, generator=generator) if sampled else torch.zeros(shape,
-                                                                                            device=device)
+    if sampled: mu = torch.randn(shape, device=device, generator=generator)
+    else: mu = torch.zeros(shape, device=device)
     return mu, torch.ones(shape, device=device)
 
 # %% ../nbs/04_diffaug.ipynb #e29c7098
@@ -124,6 +127,6 @@ def augmented_kl(mu:torch.Tensor, # posterior means (N, L)
     if augment:
         u_mu, u_sigma = latent_parameters(mu.shape, mu.device, generator)
         mu, mu_p = augment_mean(mu, u_mu, strength_mu), augment_mean(mu_p, u_mu, strength_mu)
-        sigma, sigma_p = augment_std(sigma, u_sigma, strength_sigma), augment_std(sigma_p, u_sigma,
-                                                                                  strength_sigma)
+        sigma = augment_std(sigma, u_sigma, strength_sigma)
+        sigma_p = augment_std(sigma_p, u_sigma, strength_sigma)
     return general_kl(mu, sigma, mu_p, sigma_p)

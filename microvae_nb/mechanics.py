@@ -46,8 +46,8 @@ def mandel_basis(ndim:int, # 2 or 3
                  device=None, # torch device
                 ) -> torch.Tensor:
     "The orthonormal Mandel basis of symmetric tensors, (m, d, d): m = 3 in 2D, 6 in 3D."
-    pairs = [(0, 0), (1, 1), (0, 1)] if ndim == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2),
-                                                        (0, 1)]
+    pairs = [
+        (0, 0), (1, 1), (0, 1)] if ndim == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
     basis = torch.zeros(len(pairs), ndim, ndim, dtype=dtype, device=device)
     for k, (i, j) in enumerate(pairs):
         if i == j: basis[k, i, i] = 1
@@ -79,8 +79,9 @@ def _stress(eps:torch.Tensor, lam:torch.Tensor, mu:torch.Tensor, nd:int) -> torc
     return sig
 
 # %% ../nbs/07_mechanics.ipynb #11ec8d7c
-def _mandel_pairs(nd:int) -> list: return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1),
-                                                                                    (2, 2), (1, 2), (0, 2), (0, 1)]
+def _mandel_pairs(nd:int) -> list:
+    "Index pairs (i, j) of the Mandel components, in order."
+    return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
 
 # %% ../nbs/07_mechanics.ipynb #20206137
 def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
@@ -119,8 +120,7 @@ def _project(x:torch.Tensor, n:torch.Tensor) -> torch.Tensor:
 def _dot(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor: return (a*b).flatten(1).sum(1)
 
 # %% ../nbs/07_mechanics.ipynb #93bf92b4
-def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor: return s.reshape(-1,
-                                                                                 *[1]*(like.ndim - 1))
+def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor: return s.reshape(-1, *[1]*(like.ndim - 1))
 
 # %% ../nbs/07_mechanics.ipynb #7d213a22
 def _uniform(E_macro:torch.Tensor, grid:tuple) -> torch.Tensor:
@@ -150,7 +150,8 @@ def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
         rr_new = _dot(r, r)
         p = r + _expand(torch.where(active, rr_new/rr.clamp_min(tiny), torch.zeros_like(rr)), p)*p
         rr = rr_new
-    raise RuntimeError(f'CG did not reach the residual {tol} in {max_iter} iterations (worst {float((rr.sqrt()/b_norm).max()):.2e})')
+    raise RuntimeError(f'CG did not reach the residual {tol} in {max_iter} iterations (worst '
+                       f'{float((rr.sqrt()/b_norm).max()):.2e})')
 
 # %% ../nbs/07_mechanics.ipynb #bbfebc86
 def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
@@ -213,7 +214,8 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
     m = 3 if labels.ndim == 3 else 6
     E_macro = torch.as_tensor(check_finite('strains', strains), dtype=dtype, device=device)
     if E_macro.ndim > 2 or E_macro.shape[-1] != m:
-        raise ValueError(f'strains must be Mandel vectors (L, {m}) for {labels.ndim - 1}D, got {tuple(E_macro.shape)}')
+        raise ValueError(f'strains must be Mandel vectors (L, {m}) for {labels.ndim - 1}D, got '
+                         f'{tuple(E_macro.shape)}')
     return _solve_all(labels, E_macro.reshape(-1, m), lam_p, mu_p, solver, tol, max_iter,
                       batch_size)
 
@@ -305,15 +307,18 @@ def _build_chunk(filters, vf, shape, seeds, E, nu, **kwargs) -> dict:
                 c11=effective_stiffness(structures, E=E, nu=nu, ndim=len(shape), **kwargs))
 
 # %% ../nbs/07_mechanics.ipynb #a496664b
-def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool, **kwargs):
+def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool,
+                  **kwargs):
     "Write every chunk of the data set that is not on disk yet (atomically: a chunk file is complete or absent)."
     parts.mkdir(parents=True, exist_ok=True)
-    for start in tqdm(range(0, len(filters), chunk_size), desc=f'chunks of {chunk_size}', disable=not progress):
+    for start in tqdm(range(0, len(filters), chunk_size), desc=f'chunks of {chunk_size}',
+                      disable=not progress):
         chunk = parts/f'chunk_{start//chunk_size:05d}.npz'
         if chunk.exists(): continue
         sl = slice(start, start + chunk_size)
         seeds = seed*10**7 + np.arange(len(filters))[sl]
-        np.savez(chunk.with_suffix('.tmp.npz'), **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
+        np.savez(chunk.with_suffix('.tmp.npz'),
+                 **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
         chunk.with_suffix('.tmp.npz').rename(chunk)
 
 # %% ../nbs/07_mechanics.ipynb #46e677e9
@@ -335,10 +340,12 @@ def stiffness_dataset(path, # the .npz file to write
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
-    shape, chunk_size = tuple(check_int('shape', s) for s in shape), check_int('chunk_size', chunk_size)
+    shape = tuple(check_int('shape', s) for s in shape)
+    chunk_size = check_int('chunk_size', chunk_size)
     check_choice('len(shape)', len(shape), (2, 3))
     check_finite('vf_range', vf_range, 0, 1)
-    filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter), vf_range, seed)
+    filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
+                                vf_range, seed)
     parts = path.with_name(path.name + '.parts')
     _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, **kwargs)
     np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(E), nu=np.asarray(nu))

@@ -93,10 +93,9 @@ def _autocorrelation_sums(t:torch.Tensor, sizes:list, shifts:list) -> torch.Tens
     "`_windowed_autocorrelation` of any leading batch axes, in cache-sized chunks on a CPU and in one go on a GPU."
     nd = len(sizes)
     flat = t.reshape(-1, *t.shape[-nd:])
-    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes)) if t.device.type == 'cpu' else max(1,
-                                                                                           len(flat))
-    c = torch.cat([_windowed_autocorrelation(flat[i:i + step], sizes, shifts) for i in range(0,
-                                                                                             max(1, len(flat)), step)])
+    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes)) if t.device.type == 'cpu' else max(1, len(flat))
+    starts = range(0, max(1, len(flat)), step)
+    c = torch.cat([_windowed_autocorrelation(flat[i:i + step], sizes, shifts) for i in starts])
     return c.reshape(*t.shape[:-nd], *c.shape[1:])
 
 # %% ../nbs/06_metrics.ipynb #a3489007
@@ -141,8 +140,8 @@ def radial_average(s2:torch.Tensor, # centred correlation (..., *spatial)
     n_bins = min(min(c, n - 1 - c) for n, c in zip(shape, centres)) + 1
     keep = radius < n_bins
     flat = s2.flatten(-ndim)[..., keep]
-    sums = torch.zeros(*flat.shape[:-1], n_bins, dtype=s2.dtype, device=s2.device).index_add_(-1,
-                                                                                              radius[keep], flat)
+    sums = torch.zeros(*flat.shape[:-1], n_bins, dtype=s2.dtype, device=s2.device)
+    sums.index_add_(-1, radius[keep], flat)
     return sums/torch.bincount(radius[keep], minlength=n_bins).to(s2.dtype)
 
 # %% ../nbs/06_metrics.ipynb #59780125
@@ -155,7 +154,8 @@ def _phases(phase, *labels) -> list[int]:
     phases = [check_int('phase', p, 0) for p in (list(phase) if many else [phase])]
     absent = [p for p in phases if p not in present]
     if absent:
-        raise ValueError(f'phase {absent[0]} occurs in none of the structures compared (their phases: {present})')
+        raise ValueError(f'phase {absent[0]} occurs in none of the structures compared (their '
+                         f'phases: {present})')
     return phases
 
 def _s2_rows(t:torch.Tensor, nd:int, limit_to, phases:list, periodic:bool) -> torch.Tensor:
@@ -252,7 +252,8 @@ def best_match(generated, # generated structures (N, *spatial): labels or model 
     (g, nd, _), (t, nd_t, _) = _structures(generated, ndim, 'generated'), _structures(training,
                                                                                       ndim, 'training')
     if g.shape[1:] != t.shape[1:]:
-        raise ValueError(f'Generated and training structures need one shape, got {tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
+        raise ValueError(f'Generated and training structures need one shape, got '
+                         f'{tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
     t = t.to(g.device)
     dims = tuple(range(2, g.ndim + 1))
     n = math.prod(g.shape[1:])
@@ -286,7 +287,8 @@ def memorisation(generated, # generated structures (N, *spatial)
 def _pair(y_true, y_pred) -> tuple:
     yt, yp = (as_tensor(v, name).double() for v, name in ((y_true, 'y_true'), (y_pred, 'y_pred')))
     if yt.shape != yp.shape:
-        raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and {tuple(yp.shape)}')
+        raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and '
+                         f'{tuple(yp.shape)}')
     return yt.reshape(len(yt), -1), yp.reshape(len(yp), -1)
 
 def mape(y_true, # true values (N,) or (N, P), none zero

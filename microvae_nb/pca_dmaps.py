@@ -30,8 +30,8 @@ def as_rows(X, # samples (N, ...) as a NumPy array or torch tensor
 
 def _like(a:np.ndarray, X):
     "`a` as a tensor (float32, on X's device) when X is a tensor, else as it is."
-    return torch.as_tensor(a, dtype=torch.float32, device=X.device) if isinstance(X,
-                                                                                  torch.Tensor) else a
+    if isinstance(X, torch.Tensor): return torch.as_tensor(a, dtype=torch.float32, device=X.device)
+    return a
 
 # %% ../nbs/01_pca_dmaps.ipynb #5859fc8d
 class PCA:
@@ -75,8 +75,8 @@ def inverse_transform(self:PCA, Z, # coordinates (N, L') with L' <= the kept com
                       ):
     "Samples, of the fitted shape, from their coordinates on the first principal directions."
     z = as_rows(Z)
-    return _like((self.mean_ + z @ self.all_components_[:z.shape[1]]).reshape(len(z),
-                                                                              *self.sample_shape_), Z)
+    X = (self.mean_ + z @ self.all_components_[:z.shape[1]]).reshape(len(z), *self.sample_shape_)
+    return _like(X, Z)
 
 # %% ../nbs/01_pca_dmaps.ipynb #f8f50cfd
 @patch
@@ -156,14 +156,14 @@ class DiffusionMap:
                  cut_off:float|None=None, # sparse: kernel radius; None: 3 sqrt(eps)
                  tol:float=1e-9, # sparse: relative accuracy of ARPACK's eigenvalues
                 ):
-        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0,
-                                                                             open_low=True))
-        self.n_components, self.n_neighbors = check_int('n_components', n_components,
-                                                        2), check_int('n_neighbors', n_neighbors)
-        self.epsilon, self.cut_off, self.tol = positive('epsilon', epsilon), positive('cut_off',
-                                                                                      cut_off), positive('tol', tol)
-        self.alpha, self.method = float(check_finite('alpha', alpha)), check_choice('method',
-                                                                                    method, ('auto', 'dense', 'sparse'))
+        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0, open_low=True))
+        self.n_components = check_int('n_components', n_components, 2)
+        self.n_neighbors = check_int('n_neighbors', n_neighbors)
+        self.epsilon = positive('epsilon', epsilon)
+        self.cut_off = positive('cut_off', cut_off)
+        self.tol = positive('tol', tol)
+        self.alpha = float(check_finite('alpha', alpha))
+        self.method = check_choice('method', method, ('auto', 'dense', 'sparse'))
 
     def _kernel(self, Y:np.ndarray):
         "Kernel rows between samples Y and the training samples."
@@ -194,7 +194,8 @@ def fit(self:DiffusionMap, X, # training samples (N, ...)
     a = as_rows(X)
     n = len(a)
     if n <= self.n_components:
-        raise ValueError(f'{n} samples cannot give {self.n_components} eigenpairs: need more samples than n_components')
+        raise ValueError(f'{n} samples cannot give {self.n_components} eigenpairs: need more '
+                         f'samples than n_components')
     self.method_ = self.method if self.method != 'auto' else ('dense' if n <= 2000 else 'sparse')
     self.epsilon_ = self.epsilon or epsilon_heuristic(a, self.method_, self.n_neighbors)
     self.cut_off_ = self.cut_off or 3*np.sqrt(self.epsilon_)
@@ -220,7 +221,8 @@ def transform(self:DiffusionMap, X, # samples (M, ...) of the training sample sh
     y = as_rows(X)
     K = self._kernel(y)
     if (_row_sums(K) == 0).any():
-        raise ValueError(f'Some samples are farther than the cut-off ({self.cut_off_:.3g}) from every training sample')
+        raise ValueError(f'Some samples are farther than the cut-off ({self.cut_off_:.3g}) from '
+                         f'every training sample')
     return _like(np.asarray(self._markov_rows(K) @ self.eigenvectors_)/self.eigenvalues_, X)
 
 # %% ../nbs/01_pca_dmaps.ipynb #e5b6cd8d
@@ -249,8 +251,8 @@ def function_of_r2(x:np.ndarray, # the candidate argument, e.g. phi_1 (N,)
     "How well y is a function of x: R^2 of a leave-one-out k-nearest-neighbour regression of y on x."
     order = np.argsort(x)
     ys = np.asarray(y, dtype=np.float64)[order]
-    _, idx = cKDTree(np.asarray(x, dtype=np.float64)[order, None]).query(np.asarray(x)[order,
-                                                                                       None], k=k + 1)
+    points = np.asarray(x, dtype=np.float64)[order, None]
+    _, idx = cKDTree(points).query(points, k=k + 1)
     pred = ys[idx[:, 1:]].mean(1)
     return float(1 - ((ys - pred)**2).sum()/((ys - ys.mean())**2).sum())
 

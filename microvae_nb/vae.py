@@ -85,7 +85,8 @@ def _check(self:VAEConfig):
         check_choice(name, getattr(self, name), allowed)
     _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
                  kernel_size=self.kernel_size)
-    self.dense, self.beta = check_int('dense', self.dense, 0), float(check_finite('beta', self.beta, 0))
+    self.dense, self.beta = check_int('dense', self.dense,
+                                      0), float(check_finite('beta', self.beta, 0))
 
 # %% ../nbs/02_vae.ipynb #6aa7b6a8
 LAYERS = {2: dict(conv=nn.Conv2d, convT=nn.ConvTranspose2d, bn=nn.BatchNorm2d, pool=nn.MaxPool2d),
@@ -147,8 +148,8 @@ class Encoder(nn.Module):
                 self.body.append(nn.Sequential(nn.Linear(features, cfg.dense),
                                                activation(cfg.activation)))
                 features = cfg.dense
-        self.mu, self.logvar = nn.Linear(features, cfg.latent_dim), nn.Linear(features,
-                                                                              cfg.latent_dim)
+        self.mu = nn.Linear(features, cfg.latent_dim)
+        self.logvar = nn.Linear(features, cfg.latent_dim)
 
     def forward(self, x):
         h = self.body(x)
@@ -199,8 +200,8 @@ def reduce_loss(t:torch.Tensor, # per-element loss (N, ...)
                 reduction:str='sum', # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all elements
                ) -> torch.Tensor:
     "A per-element loss reduced to one number, as `VAEConfig.reduction` says."
-    return t.flatten(1).sum(1).mean() if check_choice('reduction', reduction,
-                                                      ('sum', 'mean')) == 'sum' else t.mean()
+    summed = check_choice('reduction', reduction, ('sum', 'mean')) == 'sum'
+    return t.flatten(1).sum(1).mean() if summed else t.mean()
 
 # %% ../nbs/02_vae.ipynb #8ef322d8
 @dataclass
@@ -410,10 +411,12 @@ class TrainerBase:
         if resume and self.checkpoint is None:
             raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
-            raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or choose another checkpoint')
+            raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or '
+                                  f'choose another checkpoint')
         self.interrupted = False
 
-    def training_state(self) -> dict: raise NotImplementedError('a trainer returns its optimiser state, counters, ...')
+    def training_state(self) -> dict: raise NotImplementedError('a trainer returns its optimiser '
+                                                                'state, counters, ...')
     def load_training_state(self,
                             state:dict): raise NotImplementedError('a trainer restores what training_state saved')
 
@@ -439,7 +442,8 @@ def _restore(self:TrainerBase):
         raise FileNotFoundError(f'Nothing to resume: no checkpoint at {self.checkpoint}')
     state = load_checkpoint(self.checkpoint, self.device)
     if state['kind'] != self.model.kind:
-        raise ValueError(f'{self.checkpoint} holds a {state["kind"]!r} run, not a {self.model.kind!r} run')
+        raise ValueError(f'{self.checkpoint} holds a {state["kind"]!r} run, not a '
+                         f'{self.model.kind!r} run')
     if 'rng' not in state:
         raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved by save_checkpoint, '
                          'not by a trainer); start a new run instead')
@@ -458,7 +462,8 @@ def _stop_if_not_finite(self:TrainerBase,
     kept = 'no checkpoint was kept'
     if self.checkpoint is not None and self.checkpoint.exists():
         kept = f'the last good checkpoint is {self.checkpoint} ({self.unit} {load_checkpoint(self.checkpoint)[self.unit]})'
-    raise FloatingPointError(f'A loss became non-finite {where} ({logs}); training stopped and {kept}')
+    raise FloatingPointError(f'A loss became non-finite {where} ({logs}); training stopped and '
+                             f'{kept}')
 
 # %% ../nbs/02_vae.ipynb #82551053
 @patch
@@ -480,7 +485,8 @@ def _interrupt(self:TrainerBase):
     if self.checkpoint is not None: self.save()
     saved = (f'saved {self.checkpoint}; continue with resume=True' if self.checkpoint is not None
              else 'nothing was saved (no checkpoint file was given)')
-    raise KeyboardInterrupt(f'Training interrupted at {self.unit} {getattr(self, self.unit)}: {saved}')
+    raise KeyboardInterrupt(f'Training interrupted at {self.unit} {getattr(self, self.unit)}: '
+                            f'{saved}')
 
 # %% ../nbs/02_vae.ipynb #f077fe00
 def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
@@ -488,7 +494,8 @@ def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
     check_finite('valid_fraction', valid_fraction, 0, 1)
     n_valid = int(round(valid_fraction*len(x)))
     if n_valid >= len(x):
-        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train on')
+        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to '
+                         f'train on')
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
 
@@ -511,7 +518,8 @@ class Trainer(TrainerBase):
         model = VAE(model) if isinstance(model, VAEConfig) else model
         x = as_model_input(images, model.cfg)
         if x.shape[1:] != model.cfg.shape:
-            raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for {model.cfg.shape}')
+            raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for '
+                             f'{model.cfg.shape}')
         self.valid, self.train = _split(x, valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
@@ -685,7 +693,8 @@ def latent_grid(model:VAE, # a trained VAE with a 2-D latent space
                ) -> torch.Tensor:
     "Decoded images (n*n, *shape) on a regular grid of the 2-D latent space, row by row from top (z_2 = span)."
     if model.cfg.latent_dim != 2:
-        raise ValueError(f'latent_grid needs a 2-D latent space, the model has {model.cfg.latent_dim}')
+        raise ValueError(f'latent_grid needs a 2-D latent space, the model has '
+                         f'{model.cfg.latent_dim}')
     t = torch.linspace(-span, span, n)
     z = torch.stack(torch.meshgrid(t.flip(0), t, indexing='ij'), -1).reshape(-1, 2).flip(1)
     return decode(model, z)
@@ -698,8 +707,8 @@ def png_bytes(img, # one image (*spatial) or (C, *spatial) in [0, 1]; 3D shows i
     a = torch.as_tensor(img).detach().float().cpu().numpy()
     if a.ndim >= 3: a = a[0] if a.shape[0] == 1 else a.argmax(0)/max(a.shape[0] - 1, 1)
     while a.ndim > 2: a = a[len(a)//2]
-    im = PILImage.fromarray((np.clip(a, 0, 1)*255).astype(np.uint8)).resize((a.shape[1]*scale,
-                                                                             a.shape[0]*scale), PILImage.NEAREST)
+    im = PILImage.fromarray((np.clip(a, 0, 1)*255).astype(np.uint8))
+    im = im.resize((a.shape[1]*scale, a.shape[0]*scale), PILImage.NEAREST)
     buf = io.BytesIO()
     im.save(buf, format='PNG')
     return buf.getvalue()
@@ -730,8 +739,8 @@ def latent_explorer(model:VAE, # a trained VAE
     sliders = [widgets.FloatSlider(value=float(z0[i]), min=z0[i] - span, max=z0[i] + span,
                                    step=span/20, description=f'z{i}') for i in range(L)]
     image = widgets.Image(format='png')
-    def update(change=None): image.value = png_bytes(decode(model,
-                                                            torch.tensor([[s.value for s in sliders]]))[0], scale)
+    def update(change=None):
+        image.value = png_bytes(decode(model, torch.tensor([[s.value for s in sliders]]))[0], scale)
     for s in sliders: s.observe(update, 'value')
     update()
     return widgets.HBox([widgets.VBox(sliders), image])
