@@ -128,12 +128,15 @@ def _uniform(E_macro:torch.Tensor, grid:tuple) -> torch.Tensor:
     return E_macro.reshape(*E_macro.shape, *[1]*len(grid)).expand(*E_macro.shape, *grid)
 
 # %% ../nbs/07_mechanics.ipynb #ec7853c8
+def _grid_of(lam:torch.Tensor) -> tuple:
+    "The grid of moduli fields (B, *grid), its dimension and its unit wave vectors."
+    grid = tuple(lam.shape[1:])
+    return grid, len(grid), _unit_wave_vectors(grid, lam.dtype, lam.device)
+
 def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
               residuals:list|None=None) -> tuple:
     "Strain fields (B, m, *grid) in equilibrium for macro strains (B, m) and moduli (B, *grid) by CG; iterations."
-    grid = tuple(lam.shape[1:])
-    nd = len(grid)
-    n = _unit_wave_vectors(grid, lam.dtype, lam.device)
+    grid, nd, n = _grid_of(lam)
     A = lambda e: _project(_stress(e, lam, mu, nd), n)
     tiny = torch.finfo(lam.dtype).tiny
     r = -A(_uniform(E_macro, grid))
@@ -157,9 +160,7 @@ def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
 def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
               residuals:list|None=None) -> tuple:
     "Mandel strain fields in equilibrium for macro strains (B, m) by the basic scheme; and iterations."
-    grid = tuple(lam.shape[1:])
-    nd = len(grid)
-    n = _unit_wave_vectors(grid, lam.dtype, lam.device)
+    grid, nd, n = _grid_of(lam)
     lam0, mu0 = float(lam.min() + lam.max())/2, float(mu.min() + mu.max())/2
     green = lambda tau: _fourier_operator(tau, n, 1/(2*mu0), (lam0 + mu0)/(mu0*(lam0 + 2*mu0)))
     eps = _uniform(E_macro, grid).clone()
