@@ -493,6 +493,7 @@ def _stack_ndim(src:str) -> int|None:
     if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == 4: return 3
     return None
 
+# %% ../nbs/08_cli.ipynb #822fb77f
 def load_structures(src:str, # a set (array file with a stack, folder of images) or one microstructure (name, file, volume)
                     ndim:int=2, # spatial axes of one structure
                     size:int|None=None, # crop side when `src` is one microstructure; None: 64, or its smaller side
@@ -525,6 +526,18 @@ def _write_json(path:Path, data:dict):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1))
 
+# %% ../nbs/08_cli.ipynb #c17d618e
+def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold) -> tuple:
+    "The two sets of `microvae_eval`, read by one rule and of one structure shape, and their spatial axes."
+    nd = check_choice('ndim', ndim or _stack_ndim(generated) or _stack_ndim(reference) or 2, (2, 3))
+    t = _threshold(threshold)
+    gen = load_structures(generated, nd, size, t)
+    ref = load_structures(reference, nd, size, t, default_size=gen.shape[-1])
+    if gen.shape[1:] != ref.shape[1:]:
+        raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
+                         f'{ref.shape[1:]} (--size)')
+    return gen, ref, nd
+
 # %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
 @exit_on_user_error
@@ -541,20 +554,11 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: a st
                  ):
     "The 06_metrics figures between two sets of structures: E_gen (and E_rec), diversity and memorisation."
     if out: _refuse_overwrite([Path(out)], force)
-    nd = ndim or _stack_ndim(generated) or _stack_ndim(reference) or 2
-    check_choice('ndim', nd, (2, 3))
-    t = _threshold(threshold)
-    gen = load_structures(generated, nd, size, t)
-    ref = load_structures(reference, nd, size, t, default_size=gen.shape[-1])
-    if gen.shape[1:] != ref.shape[1:]:
-        raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
-                         f'{ref.shape[1:]} (--size)')
+    gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold)
     scores = dict(n_generated=len(gen), n_reference=len(ref),
                   **sample_scores(gen, ref, limit_to, phase, nd))
     if paired:
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
     for k, v in scores.items():
         print(f'{k:>20}: {v:.4g}' if isinstance(v, float) else f'{k:>20}: {v}')
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(scores, indent=1))
+    if out: _write_json(Path(out), scores)

@@ -176,6 +176,7 @@ def _read_file(path: Path) -> np.ndarray:
     raise ValueError(f'Unsupported file type {suffix!r} for {path}: expected one of '
                      f'{", ".join(ARRAY_SUFFIXES + IMAGE_SUFFIXES)}')
 
+# %% ../nbs/00_data.ipynb #ec693619
 def read_raw(src) -> np.ndarray:
     "The raw array behind `src`: a bundled example name, a file, a folder of slices, or an array/tensor."
     if isinstance(src, torch.Tensor): return src.detach().cpu().numpy()
@@ -362,7 +363,8 @@ class MicrostructureDataset(Dataset):
                  n_phases:int|None=None, # number of phases; default: from the labels
                 ):
         self.x = to_model_input(images, n_phases)
-        self.y = None if targets is None else torch.as_tensor(np.asarray(targets), dtype=torch.float32)
+        self.y = None if targets is None else torch.as_tensor(np.asarray(targets),
+                                                              dtype=torch.float32)
         if self.y is not None and len(self.y) != len(self.x):
             raise ValueError(f'Got {len(self.x)} images but {len(self.y)} targets')
     def __len__(self): return len(self.x)
@@ -540,7 +542,8 @@ def voronoi_grains(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                    seed:int|None=None, # random seed
                   ) -> tuple[Microstructure, np.ndarray]:
     "A periodic grain structure: phases (grains 1, boundaries 0) and grain ids, both of `shape`."
-    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width', width)
+    shape, n_grains, width = tuple(shape), check_int('n_grains', n_grains), check_int('width',
+                                                                                      width)
     seeds = np.random.default_rng(seed).random((n_grains, len(shape)))*np.array(shape)
     coords = np.indices(shape).reshape(len(shape), -1).T + 0.5
     dist2 = np.zeros((len(coords), n_grains), dtype=np.float32)
