@@ -26,7 +26,8 @@ from common import best_time
 def ours(phase, solver, dtype, tol):
     m = 3 if phase.ndim == 2 else 6
     def run():
-        stress, it = homogenize(phase[None], torch.eye(m)[:1], solver=solver, tol=tol, dtype=dtype, device='cpu', max_iter=5000)
+        stress, it = homogenize(phase[None], torch.eye(m)[:1], solver=solver, tol=tol, dtype=dtype, device='cpu', max_iter=5000,
+                                ndim=phase.ndim)
         return float(stress[0, 0, 0]), it
     return run
 
