@@ -18,11 +18,11 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 from fastcore.meta import delegates
 
-from .data import layout, check_choice, check_int, check_finite
+from .data import as_tensor, layout, check_choice, check_int, check_finite
 from .vae import (LAYERS, activation, down_block, up_block, as_model_input, reconstruction_loss, reduce_loss,
-    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes, VAEOutput)
+    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes, VAEOutput, posterior_forward)
 from .diffaug import translate, random_shifts, augmented_kl
-from .metrics import labels_of, reconstruction_error, generation_error, diversity, memorisation
+from .metrics import labels_of, widest_window, reconstruction_error, generation_error, diversity, memorisation
 
 # %% auto #0
 __all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'train_step',
@@ -139,11 +139,8 @@ class DAVEGAN(nn.Module):
     def encode(self, x): return self.encoder(x).chunk(2, dim=1)
     def decode(self, z): return torch.sigmoid(self.generator(z))
     def forward(self, x) -> VAEOutput:
-        "The VAE half, as every model of the package: z sampled in training mode, the posterior mean otherwise."
-        mu, logvar = self.encode(x)
-        z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if self.training else mu
-        logits = self.generator(z)
-        return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
+        "The VAE half, as every model of the package (`vae.posterior_forward`)."
+        return posterior_forward(self, x, self.generator)
 
 register_model('davegan', DAVEGAN, DAVEGANConfig)
 
@@ -222,10 +219,11 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     # the same u on the reconstruction and its original: translating the per-pixel loss map is the same thing
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
     zero = torch.zeros((), device=dev)
-    probs = torch.sigmoid(logits)
-    fakes = (T(probs[:B], u), T(probs[B:], shifts())) if cfg.gan else None
-    loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), *fakes,
-                                                  rec) if cfg.gan else (zero, rec, zero, zero)
+    if cfg.gan:
+        probs = torch.sigmoid(logits)
+        losses = _adversarial(model, opts, T(x, u), T(probs[:B], u), T(probs[B:], shifts()), rec)
+    else: losses = zero, rec, zero, zero
+    loss_d, loss_g, p_real, p_fake = losses
     loss_e = cfg.beta*kl + rec
     _set_grads(loss_g, model.generator, retain=True)
     _set_grads(loss_e, model.encoder)
@@ -238,14 +236,14 @@ def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
                  ) -> torch.Tensor:
     "Phase labels of model output: the rounded phase-1 probability (C = 1) or the most likely phase (C > 1)."
     if x.ndim not in (4, 5):
-        raise ValueError(f'output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
+        raise ValueError('output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
                          f'shape {tuple(x.shape)}')
     return labels_of(x, x.ndim - 2, 'model output')
 
 # %% ../nbs/03_betavae_gan.ipynb #a7e161fb
 def _window(limit_to:int, shape:tuple) -> int:
     "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if that is smaller."
-    return min(check_int('limit_to', limit_to), (min(shape) - 1)//2 + 1)
+    return min(check_int('limit_to', limit_to), widest_window(shape))
 
 def _diversity(x, kw:dict) -> float|None:
     "Diversity of x; None for a single structure, 0 when none holds the phase (collapsed: they cannot differ in it)."
@@ -306,7 +304,7 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
 # %% ../nbs/03_betavae_gan.ipynb #127d22bb
 def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
     "Training structures as phase labels (N, *spatial) that fit the model: integers, two phases or more, a full batch."
-    t = torch.as_tensor(np.asarray(images)) if not isinstance(images, torch.Tensor) else images
+    t = as_tensor(images, 'images')
     if t.is_floating_point():
         raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
     labels = labels_of(t, cfg.ndim, 'images')
@@ -314,7 +312,7 @@ def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
         raise ValueError(f'Images of shape {tuple(labels.shape[1:])} do not fit a model for '
                          f'{cfg.shape}')
     if len(torch.unique(labels)) < 2:
-        raise ValueError(f'The training structures hold one phase only '
+        raise ValueError('The training structures hold one phase only '
                          f'({int(labels[0].flatten()[0])}): nothing to learn')
     if len(labels) < cfg.batch_size:
         raise ValueError(f'Need at least batch_size = {cfg.batch_size} training structures, got '
@@ -344,8 +342,8 @@ class DAVEGANTrainer(TrainerBase):
         self.log_every = check_int('log_every', log_every)
         self.eval_samples = check_int('eval_samples', eval_samples)
         self.eval_every = None if eval_every is None else check_int('eval_every', eval_every)
-        self.checkpoint_every = -(-check_int('checkpoint_every',
-                                             checkpoint_every)//self.log_every)*self.log_every
+        every = check_int('checkpoint_every', checkpoint_every)
+        self.checkpoint_every = -(-every//self.log_every)*self.log_every
         self.step, self.history, self.evals, self.order, self.count = 0, {}, [], None, 0
         self.sums = torch.zeros(len(StepLosses.names()), device=self.device)
         if self.resume: self._restore()

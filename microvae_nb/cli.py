@@ -5,7 +5,7 @@
 # %% ../nbs/08_cli.ipynb #4851816d
 from __future__ import annotations
 import functools, inspect, json, math, re, shutil, sys, time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +17,8 @@ from fastcore.script import call_parse
 from . import __version__
 from .data import (load_microstructure, crops, show_images, to_model_input, layout, check_choice, check_int,
                               check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw, as_labels, binarize)
-from .metrics import indicator, two_point_correlation, reconstruction_error
-from .vae import (VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
+from .metrics import indicator, two_point_correlation, reconstruction_error, widest_window
+from .vae import (MODELS, VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
                              resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, generative_scores,
                                      sample_scores, output_labels)
@@ -50,13 +50,12 @@ def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` vol
     lay = layout(ms, ndim, 'ms')
     if lay.batch:
         raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
-                         f'for a volume)')
+                         'for a volume)')
     ms = np.asarray(ms)
-    ind = torch.as_tensor(np.asarray(indicator(ms, phase, lay.ndim)))[None]
-    profile = two_point_correlation(ind, ndim=ms.ndim, radial=True)[0]
+    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim, radial=True)[0]
     counts = np.bincount(ms.ravel().astype(np.int64))
     return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts), volume_fractions=(counts/ms.size).tolist(),
-                phase=phase, correlation_length=correlation_length(profile.numpy()),
+                phase=phase, correlation_length=correlation_length(profile),
                 s2_radial=[float(v) for v in profile])
 
 # %% ../nbs/08_cli.ipynb #79f3a4e9
@@ -66,9 +65,8 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
                    ) -> plt.Figure:
     "Structure, S2 map and radial S2 profile of one microstructure in one figure."
     ms = np.asarray(ms)
-    ind = torch.as_tensor(np.asarray(indicator(ms, stats['phase'], ms.ndim)))[None]
-    limit = min(32, (min(ms.shape) - 1)//2 + 1)
-    s2 = two_point_correlation(ind, ndim=ms.ndim, limit_to=limit)[0].numpy()
+    limit = min(32, widest_window(ms.shape))
+    s2 = two_point_correlation(indicator(ms, stats['phase'], ms.ndim)[None], ndim=ms.ndim, limit_to=limit)[0]
     if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
     fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(11, 3.4))
     a0.imshow(ms, cmap='gray', interpolation='nearest')
@@ -99,8 +97,8 @@ class ScriptError(SystemExit):
 def _flag_words(message:str, flags) -> str:
     "A library message reworded for the command line: `epochs=3` and `epochs must` name the flag `--epochs`."
     for f in flags:
-        message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message).replace(f'--{f}=',
-                                                                                  f'--{f} ')
+        message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message)
+        message = message.replace(f'--{f}=', f'--{f} ')
     return message
 
 # %% ../nbs/08_cli.ipynb #347b487b
@@ -130,7 +128,7 @@ def _refuse_overwrite(paths:list, force:bool):
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
-                              f'or pass --force')
+                              'or pass --force')
 
 def _out_folder(out) -> Path:
     "The --out folder, refused if it names a file."
@@ -186,7 +184,7 @@ def training_crops(data:str, # bundled example name, image/array file, or folder
                          'for a grey image pass --threshold')
     if check_int('--size', size) > min(ms.shape):
         raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a '
-                         f'smaller --size')
+                         'smaller --size')
     return crops(ms, size=size, n=None if n is None else check_int('--n_crops', n), seed=seed)
 
 # %% ../nbs/08_cli.ipynb #fcd06fc6
@@ -208,7 +206,7 @@ def _check_run_folder(out:Path, resume:bool, force:bool):
         raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
     if not resume and out.exists() and any(out.iterdir()) and not force:
         raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume '
-                              f'it, or pass --force')
+                              'it, or pass --force')
 
 # %% ../nbs/08_cli.ipynb #81bcaff7
 @dataclass
@@ -245,7 +243,7 @@ def run_settings(out:Path, # the run folder
     try: saved = json.loads((out/'config.json').read_text())['settings']
     except (OSError, ValueError, KeyError, TypeError):
         raise ValueError(f'{out} has no readable config.json with run settings: it cannot be '
-                         f'resumed') from None
+                         'resumed') from None
     clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k,
              v in given.items() if saved.get(k) != v]
     if clash:
@@ -259,7 +257,7 @@ def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, b
     "The model configuration: a new run's from the settings, a resumed run's from its config.json."
     if not resume: return _model_config(model, shape, latent_dim, beta, batch_size, overrides)
     saved = json.loads((out/'config.json').read_text())
-    return (DAVEGANConfig if saved['settings']['model'] == 'davegan' else VAEConfig)(**saved['config'])
+    return MODELS[saved['settings']['model']][1](**saved['config'])
 
 def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
     "A run's crops: a full batch at least, and on resume the very crops the run was started with."
@@ -268,7 +266,7 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
                          '--n_crops N for N random crops, or a smaller --batch_size')
     if resume and (out/'training.npy').is_file() and not np.array_equal(np.load(out/'training.npy'), images):
         raise ValueError(f'These images are not the training set of the run in {out} (its '
-                         f'training.npy)')
+                         'training.npy)')
 
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray):
@@ -341,7 +339,7 @@ def _labels_for_training(images) -> np.ndarray:
     "Training images as phase labels (N, *spatial) with at least two phases."
     a = np.asarray(images)
     if a.ndim not in (3, 4):
-        raise ValueError(f'Expected training structures (N, H, W) or (N, D, H, W), got shape '
+        raise ValueError('Expected training structures (N, H, W) or (N, D, H, W), got shape '
                          f'{a.shape}')
     a = as_labels(a, src='the training images')
     if len(np.unique(a)) < 2:

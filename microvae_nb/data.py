@@ -269,8 +269,8 @@ def crops(img, # phase labels (H, W) or (D, H, W)
     n = None if n is None else check_int('n', n)
     if n is None:
         grid = [s//size for s in img.shape]
-        blocks = img[
-            tuple(slice(0, g*size) for g in grid)].reshape([v for g in grid for v in (g, size)])
+        kept = img[tuple(slice(0, g*size) for g in grid)]
+        blocks = kept.reshape([v for g in grid for v in (g, size)])
         order = list(range(0, 2*img.ndim, 2)) + list(range(1, 2*img.ndim, 2))
         return blocks.transpose(order).reshape(-1, *(size,)*img.ndim)
     starts = np.random.default_rng(seed).integers(0, np.array(img.shape) - size + 1,
@@ -301,7 +301,7 @@ def label_tensor(labels, # phase labels: array, tensor or nested lists of intege
     t = as_tensor(labels, name)
     if t.is_floating_point() and not torch.equal(t, t.round()):
         raise ValueError(f'{name}: phase labels must be integers (0, 1, ...); got non-integer '
-                         f'values')
+                         'values')
     if t.min() < 0: raise ValueError(f'{name}: phase labels must be >= 0, got {int(t.min())}')
     return t.long()
 
@@ -430,8 +430,8 @@ def _gaussian_filter_fft(field:torch.Tensor, sigma) -> torch.Tensor:
     spatial = field.shape[1:]
     transfer = torch.ones((), device=field.device)
     for i, (n, s) in enumerate(zip(spatial, sigma)):
-        k = torch.fft.rfftfreq(n,
-                               device=field.device) if i == len(spatial) - 1 else torch.fft.fftfreq(n, device=field.device)
+        freq = torch.fft.rfftfreq if i == len(spatial) - 1 else torch.fft.fftfreq
+        k = freq(n, device=field.device)
         shape = [1]*len(spatial)
         shape[i] = -1
         transfer = transfer*torch.exp(-2*(torch.pi*s*k)**2).reshape(shape)
@@ -472,8 +472,8 @@ def grf_filter_grid(widths:tuple=(1., 2., 4., 8.), # filter widths (pixels) to c
                     ndim:int=3, # number of axes
                    ) -> list[tuple]:
     "All combinations of per-axis filter widths: `len(widths)**ndim` diagonal covariances (64 in 3D by default)."
-    return [
-        tuple(float(w) for w in c) for c in np.array(np.meshgrid(*[widths]*ndim, indexing='ij')).reshape(ndim, -1).T]
+    grid = np.array(np.meshgrid(*[widths]*ndim, indexing='ij')).reshape(ndim, -1).T
+    return [tuple(float(w) for w in c) for c in grid]
 
 # %% ../nbs/00_data.ipynb #ee4084bc
 def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)

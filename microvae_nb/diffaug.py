@@ -8,7 +8,7 @@ import math
 
 import torch
 
-from .data import layout, check_choice
+from .data import layout, check_choice, check_finite
 
 # %% auto #0
 __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
@@ -27,11 +27,11 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
         raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
     nd = shifts.shape[1]
     if not layout(x, nd).batch:
-        raise ValueError(f'translate moves a batch (N, *spatial); got one structure '
+        raise ValueError('translate moves a batch (N, *spatial); got one structure '
                          f'{tuple(x.shape)}')
     if shifts.shape[0] != x.shape[0]:
         raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
-                         f'images')
+                         'images')
     shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
     for axis in range(nd):
         n, dim = x.shape[first + axis], first + axis
@@ -50,8 +50,7 @@ def random_shifts(n:int, # number of images
                   generator:torch.Generator|None=None, # random generator (on `device`) for reproducible draws
                  ) -> torch.Tensor:
     "Integer displacements (n, ndim), normal with standard deviation `std` x side, rounded."
-    if std < 0 or not math.isfinite(std):
-        raise ValueError(f'std must be a finite number >= 0, got {std}')
+    std = float(check_finite('std', std, 0))
     sides = torch.tensor(size, dtype=torch.float32, device=device)
     return (torch.randn(n, len(size), device=device, generator=generator)*std*sides).round().long()
 
@@ -97,7 +96,7 @@ def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
                ) -> torch.Tensor:
     "T_sigma(sigma, u) = sigma (1 + s (2u - 1))."
     if not 0 <= strength < 1:
-        raise ValueError(f'The strength of the standard-deviation augmentation must be in [0, 1), '
+        raise ValueError('The strength of the standard-deviation augmentation must be in [0, 1), '
                          f'got {strength}')
     return augment_mean(sigma, u, strength)
 

@@ -40,14 +40,18 @@ def _labels(ms, n_phases:int, ndim:int|None=None) -> torch.Tensor:
                          f'{n_phases} phases (0..{n_phases - 1})')
     return t.reshape(-1, *t.shape[t.ndim - lay.ndim:])
 
+# %% ../nbs/07_mechanics.ipynb #11ec8d7c
+def _mandel_pairs(nd:int) -> list:
+    "Index pairs (i, j) of the Mandel components, in order."
+    return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
+
 # %% ../nbs/07_mechanics.ipynb #33182bfc
 def mandel_basis(ndim:int, # 2 or 3
                  dtype=torch.float64, # floating type
                  device=None, # torch device
                 ) -> torch.Tensor:
     "The orthonormal Mandel basis of symmetric tensors, (m, d, d): m = 3 in 2D, 6 in 3D."
-    pairs = [
-        (0, 0), (1, 1), (0, 1)] if ndim == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
+    pairs = _mandel_pairs(ndim)
     basis = torch.zeros(len(pairs), ndim, ndim, dtype=dtype, device=device)
     for k, (i, j) in enumerate(pairs):
         if i == j: basis[k, i, i] = 1
@@ -78,16 +82,11 @@ def _stress(eps:torch.Tensor, lam:torch.Tensor, mu:torch.Tensor, nd:int) -> torc
     sig[:, :nd] += (lam*eps[:, :nd].sum(1))[:, None]
     return sig
 
-# %% ../nbs/07_mechanics.ipynb #11ec8d7c
-def _mandel_pairs(nd:int) -> list:
-    "Index pairs (i, j) of the Mandel components, in order."
-    return [(0, 0), (1, 1), (0, 1)] if nd == 2 else [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
-
 # %% ../nbs/07_mechanics.ipynb #20206137
 def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
     "Unit wave vectors (d, *half_grid) of the real FFT of `grid`; zero for the mean and the mixed Nyquist modes."
-    axes = [torch.fft.fftfreq(n, dtype=dtype,
-                              device=device) for n in grid[:-1]] + [torch.fft.rfftfreq(grid[-1], dtype=dtype, device=device)]
+    axes = [torch.fft.fftfreq(n, dtype=dtype, device=device) for n in grid[:-1]]
+    axes.append(torch.fft.rfftfreq(grid[-1], dtype=dtype, device=device))
     xi = torch.stack(torch.meshgrid(*axes, indexing='ij'))
     nyquist = torch.zeros(xi.shape[1:], dtype=torch.bool, device=device)
     for k, n in enumerate(grid):
@@ -107,8 +106,7 @@ def _fourier_operator(x:torch.Tensor, n:torch.Tensor, a:float, b:float) -> torch
     for k, (i, j) in enumerate(pairs): T[i, j] = T[j, i] = X[:, k] if i == j else X[:, k]*2**-0.5
     v = [sum(T[i, j]*n[j] for j in range(nd)) for i in range(nd)]
     bnv = b*sum(v[i]*n[i] for i in range(nd))
-    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5) for i,
-           j in pairs]
+    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5) for i, j in pairs]
     return torch.fft.irfftn(torch.stack(out, 1), s=grid, dim=tuple(range(2, x.ndim)))
 
 # %% ../nbs/07_mechanics.ipynb #c011577d
@@ -184,8 +182,8 @@ def _solve_all(labels, E_macro, lam_p, mu_p, solver, tol, max_iter, batch_size) 
     problems = [(s, l) for s in range(n) for l in range(L)]
     out, iterations = torch.zeros(n, L, E_macro.shape[1], dtype=lam_p.dtype, device=lam_p.device), 0
     for start in range(0, len(problems), batch_size):
-        s_idx, l_idx = (torch.tensor(v,
-                                     device=lam_p.device) for v in zip(*problems[start:start + batch_size]))
+        chunk = problems[start:start + batch_size]
+        s_idx, l_idx = (torch.tensor(v, device=lam_p.device) for v in zip(*chunk))
         lam, mu = lam_p[labels[s_idx]], mu_p[labels[s_idx]]
         eps, it = SOLVERS[solver](lam, mu, E_macro[l_idx], tol, max_iter)
         out[s_idx, l_idx] = _stress(eps, lam, mu, nd).mean(tuple(range(2, 2 + nd)))

@@ -13,9 +13,9 @@ from fastcore.meta import delegates
 from .data import Microstructure, is_structure, layout, as_tensor, label_tensor, check_choice, check_int, check_finite, _check_unit
 
 # %% auto #0
-__all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'two_point_correlation',
-           'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error', 'generation_error',
-           'diversity', 'best_match', 'memorisation', 'mape', 'r2_score', 'noise_floor']
+__all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
+           'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
+           'generation_error', 'diversity', 'best_match', 'memorisation', 'mape', 'r2_score', 'noise_floor']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -42,8 +42,9 @@ def _structures(x, ndim:int|None, name:str='x') -> tuple[torch.Tensor, int, bool
     return t.reshape(-1, *t.shape[t.ndim - lay.ndim:]), lay.ndim, not lay.batch
 
 # %% ../nbs/06_metrics.ipynb #23619da1
-def _indicator(x, phase,
-               ndim) -> torch.Tensor: return (labels_of(x, ndim) == check_int('phase', phase, 0)).float()
+def _indicator(x, phase, ndim) -> torch.Tensor:
+    "1[x == phase] as a float tensor (the shape rule's labels of x)."
+    return (labels_of(x, ndim) == check_int('phase', phase, 0)).float()
 
 def indicator(x, # phase labels, or model output (rounded)
               phase:int=1, # the phase whose indicator 1[x == phase] is wanted
@@ -63,14 +64,20 @@ def volume_fraction(x, # phase labels or model output (N, *spatial)
     return _like(_indicator(x, phase, nd).mean(tuple(range(-nd, 0))), x)
 
 # %% ../nbs/06_metrics.ipynb #644a9abc
+def widest_window(shape:tuple, # spatial shape of the structures
+                  periodic:bool=True, # periodic S2 (distinct displacements up to (n - 1) // 2) or not (n - 1)
+                 ) -> int:
+    "The largest `limit_to` that structures of `shape` have: every |r_i| <= limit_to - 1 is a distinct displacement."
+    return min((n - 1)//2 if periodic else n - 1 for n in shape) + 1
+
 def _displacements(n:int, periodic:bool, limit_to:int|None) -> torch.Tensor:
     "The displacements kept along an axis of `n` pixels, in increasing order."
     if limit_to is None: lo, hi = (-(n//2), n - n//2 - 1) if periodic else (-(n - 1), n - 1)
     else: lo, hi = -(limit_to - 1), limit_to - 1
-    reach = (n - 1)//2 if periodic else n - 1
-    if limit_to is not None and not 1 <= limit_to <= reach + 1:
-        raise ValueError(f'limit_to={limit_to} does not fit: an axis of {n} pixels has distinct displacements up to {reach} '
-                         f'({"periodic" if periodic else "non-periodic"}), so limit_to <= {reach + 1}')
+    widest = widest_window((n,), periodic)
+    if limit_to is not None and not 1 <= limit_to <= widest:
+        raise ValueError(f'limit_to={limit_to} does not fit: an axis of {n} pixels has distinct displacements up to '
+                         f'{widest - 1} ({"periodic" if periodic else "non-periodic"}), so limit_to <= {widest}')
     return torch.arange(lo, hi + 1)
 
 # %% ../nbs/06_metrics.ipynb #134beab2
@@ -134,8 +141,8 @@ def radial_average(s2:torch.Tensor, # centred correlation (..., *spatial)
     "Average of a centred correlation over all directions: values at |r| = 0, 1, 2, ... pixels (rounded)."
     shape = s2.shape[-ndim:]
     centres = centres or [n//2 for n in shape]
-    grids = torch.meshgrid(*[torch.arange(n, device=s2.device) - c for n,
-                             c in zip(shape, centres)], indexing='ij')
+    axes = [torch.arange(n, device=s2.device) - c for n, c in zip(shape, centres)]
+    grids = torch.meshgrid(*axes, indexing='ij')
     radius = torch.sqrt(sum(g.double()**2 for g in grids)).round().long().flatten()
     n_bins = min(min(c, n - 1 - c) for n, c in zip(shape, centres)) + 1
     keep = radius < n_bins
@@ -149,7 +156,8 @@ def _phases(phase, *labels) -> list[int]:
     "The phases to describe, each present in some structure of `labels`: one phase, a list of phases, or 'all'."
     present = sorted(set().union(*(torch.unique(t).tolist() for t in labels)))
     if isinstance(phase, str):
-        return list(range(present[-1] + 1)) if check_choice('phase', phase, ('all',)) else []
+        check_choice('phase', phase, ('all',))
+        return list(range(present[-1] + 1))
     many = isinstance(phase, (list, tuple, np.ndarray, torch.Tensor)) and np.ndim(phase) == 1
     phases = [check_int('phase', p, 0) for p in (list(phase) if many else [phase])]
     absent = [p for p in phases if p not in present]
@@ -160,8 +168,7 @@ def _phases(phase, *labels) -> list[int]:
 
 def _s2_rows(t:torch.Tensor, nd:int, limit_to, phases:list, periodic:bool) -> torch.Tensor:
     "Flattened S2 windows of `phases` of labels (N, *spatial), one float64 row per structure."
-    rows = [two_point_correlation((t == p).float(), periodic, limit_to,
-                                  nd).flatten(1) for p in phases]
+    rows = [two_point_correlation((t == p).float(), periodic, limit_to, nd).flatten(1) for p in phases]
     return torch.cat(rows, -1).double()
 
 def s2_descriptor(x, # phase labels or model output: a structure, a batch (N, *spatial) or (N, C, *spatial)
@@ -205,8 +212,8 @@ def descriptor_error(a, # structure (*spatial) or batch (N, *spatial): labels or
 # %% ../nbs/06_metrics.ipynb #dda48644
 def _reduce(e:torch.Tensor, reduction:str, like):
     "E reduced as asked: its mean (a float) or one value per structure."
-    return float(e.mean()) if check_choice('reduction', reduction,
-                                           ('mean', 'none')) == 'mean' else _like(e, like)
+    if check_choice('reduction', reduction, ('mean', 'none')) == 'mean': return float(e.mean())
+    return _like(e, like)
 
 @delegates(descriptor_error, but=['a', 'b'])
 def reconstruction_error(x, # original structures (N, *spatial)
@@ -231,15 +238,21 @@ def generation_error(generated, # generated structures (N, *spatial)
     da, db, _ = _descriptor_pair(generated, training, **kwargs)
     return _reduce(_rms_distances(da, db).min(1).values, reduction, generated)
 
+# %% ../nbs/06_metrics.ipynb #a682f5c7
+def _pairwise(x, who:str, limit_to=16, phase=1, periodic=True, ndim=None) -> torch.Tensor:
+    "RMS descriptor errors between all pairs of one set of at least two structures (its descriptors computed once)."
+    t, nd, _ = _structures(x, ndim)
+    d = _s2_rows(t, nd, limit_to, _phases(phase, t), periodic)
+    if len(d) < 2: raise ValueError(f'{who} needs a batch of at least two structures')
+    return _rms_distances(d, d)
+
 # %% ../nbs/06_metrics.ipynb #ba75987a
 @delegates(descriptor_error, but=['a', 'b'])
 def diversity(samples, # structures (N, *spatial), N >= 2
               **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
              ) -> float:
     "Mean descriptor error between all pairs of different samples (0 for a collapsed generator)."
-    da, db, _ = _descriptor_pair(samples, samples, **kwargs)
-    e = _rms_distances(da, db)
-    if len(e) < 2: raise ValueError('diversity needs a batch of at least two structures')
+    e = _pairwise(samples, 'diversity', **kwargs)
     return float(e.sum()/(len(e)*(len(e) - 1)))
 
 # %% ../nbs/06_metrics.ipynb #7bde15dc
@@ -249,10 +262,9 @@ def best_match(generated, # generated structures (N, *spatial): labels or model 
                chunk_elements:int=2**25, # cross-correlations computed at once, to bound memory
               ) -> tuple:
     "Best pixel agreement of each generated structure with any training structure over all periodic shifts, and which."
-    (g, nd, _), (t, nd_t, _) = _structures(generated, ndim, 'generated'), _structures(training,
-                                                                                      ndim, 'training')
+    g, t = _structures(generated, ndim, 'generated')[0], _structures(training, ndim, 'training')[0]
     if g.shape[1:] != t.shape[1:]:
-        raise ValueError(f'Generated and training structures need one shape, got '
+        raise ValueError('Generated and training structures need one shape, got '
                          f'{tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
     t = t.to(g.device)
     dims = tuple(range(2, g.ndim + 1))
@@ -318,7 +330,5 @@ def noise_floor(x, # real structures (N, *spatial), N >= 2: e.g. the crops of on
                 **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
                ) -> float:
     "The E_gen of real material: each structure's descriptor error to its closest *other* structure, averaged."
-    da, db, _ = _descriptor_pair(x, x, **kwargs)
-    if len(da) < 2: raise ValueError('noise_floor needs at least two structures')
-    e = _rms_distances(da, db).fill_diagonal_(math.inf)
+    e = _pairwise(x, 'noise_floor', **kwargs).fill_diagonal_(math.inf)
     return float(e.min(1).values.mean())

@@ -195,7 +195,7 @@ def fit(self:DiffusionMap, X, # training samples (N, ...)
     n = len(a)
     if n <= self.n_components:
         raise ValueError(f'{n} samples cannot give {self.n_components} eigenpairs: need more '
-                         f'samples than n_components')
+                         'samples than n_components')
     self.method_ = self.method if self.method != 'auto' else ('dense' if n <= 2000 else 'sparse')
     self.epsilon_ = self.epsilon or epsilon_heuristic(a, self.method_, self.n_neighbors)
     self.cut_off_ = self.cut_off or 3*np.sqrt(self.epsilon_)
@@ -222,7 +222,7 @@ def transform(self:DiffusionMap, X, # samples (M, ...) of the training sample sh
     K = self._kernel(y)
     if (_row_sums(K) == 0).any():
         raise ValueError(f'Some samples are farther than the cut-off ({self.cut_off_:.3g}) from '
-                         f'every training sample')
+                         'every training sample')
     return _like(np.asarray(self._markov_rows(K) @ self.eigenvectors_)/self.eigenvalues_, X)
 
 # %% ../nbs/01_pca_dmaps.ipynb #e5b6cd8d

@@ -26,11 +26,11 @@ from .data import to_model_input, check_choice, check_int, check_finite
 
 # %% auto #0
 __all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
-           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'VAE', 'n_parameters', 'seed000_config',
-           'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint', 'load_checkpoint', 'load_model',
-           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode',
-           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
-           'traversal_frames', 'latent_explorer', 'static_explorer']
+           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE', 'n_parameters',
+           'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint', 'load_checkpoint',
+           'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer',
+           'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid',
+           'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -71,8 +71,7 @@ def _check(self:VAEConfig):
     "Options from their sets, sizes >= 1, beta finite; a conv net's sides divide by its halvings."
     self.shape, self.filters, self.hidden = tuple(self.shape), tuple(self.filters), tuple(self.hidden)
     nd = len(self.shape) - 1
-    if self.arch not in ('conv', 'mlp'):
-        raise ValueError(f"arch must be 'conv' or 'mlp', got {self.arch!r}")
+    check_choice('arch', self.arch, ('conv', 'mlp'))
     if self.arch == 'conv':
         if nd not in (2, 3):
             raise ValueError(f'A conv VAE needs shape (C, H, W) or (C, D, H, W), got {self.shape}')
@@ -85,8 +84,8 @@ def _check(self:VAEConfig):
         check_choice(name, getattr(self, name), allowed)
     _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
                  kernel_size=self.kernel_size)
-    self.dense, self.beta = check_int('dense', self.dense,
-                                      0), float(check_finite('beta', self.beta, 0))
+    self.dense = check_int('dense', self.dense, 0)
+    self.beta = float(check_finite('beta', self.beta, 0))
 
 # %% ../nbs/02_vae.ipynb #6aa7b6a8
 LAYERS = {2: dict(conv=nn.Conv2d, convT=nn.ConvTranspose2d, bn=nn.BatchNorm2d, pool=nn.MaxPool2d),
@@ -221,6 +220,17 @@ class LossTerms:
     rec: torch.Tensor # reconstruction term
     kl: torch.Tensor # KL term (before the weight beta)
 
+# %% ../nbs/02_vae.ipynb #e7496910
+def posterior_forward(model:nn.Module, # a model with `encode` (posterior moments)
+                      x:torch.Tensor, # model input (N, *shape)
+                      decoder:nn.Module, # the network from z to logits
+                     ) -> VAEOutput:
+    "Every model's forward pass: z = mu + sigma eps in training mode (the posterior mean otherwise), decoded."
+    mu, logvar = model.encode(x)
+    z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if model.training else mu
+    logits = decoder(z)
+    return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
+
 # %% ../nbs/02_vae.ipynb #64841efb
 class VAE(nn.Module):
     "A variational autoencoder built from a `VAEConfig`."
@@ -231,11 +241,7 @@ class VAE(nn.Module):
     def encode(self, x): return self.encoder(x)
     def decode(self, z): return torch.sigmoid(self.decoder(z))
 
-    def forward(self, x) -> VAEOutput:
-        mu, logvar = self.encode(x)
-        z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if self.training else mu
-        logits = self.decoder(z)
-        return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
+    def forward(self, x) -> VAEOutput: return posterior_forward(self, x, self.decoder)
 
     def loss(self, x, out:VAEOutput) -> LossTerms:
         "Reconstruction + beta KL, reduced as the configuration says."
@@ -355,8 +361,8 @@ def _check_contract(model:nn.Module, # a registered model built from a tiny conf
     mu, logvar = model.encode(x)
     assert mu.shape == logvar.shape == (len(x), model.cfg.latent_dim), (mu.shape, logvar.shape)
     out = model.eval()(x)
-    assert isinstance(out,
-                      VAEOutput) and out.recon.shape == x.shape and 0 <= out.recon.min() <= out.recon.max() <= 1
+    assert isinstance(out, VAEOutput) and out.recon.shape == x.shape
+    assert 0 <= out.recon.min() <= out.recon.max() <= 1
     assert model.decode(out.z).shape == x.shape
     for _ in range(2):
         losses = step(model.train(), x)
@@ -412,13 +418,13 @@ class TrainerBase:
             raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
             raise FileExistsError(f'{self.checkpoint} exists; pass resume=True to continue it or '
-                                  f'choose another checkpoint')
+                                  'choose another checkpoint')
         self.interrupted = False
 
-    def training_state(self) -> dict: raise NotImplementedError('a trainer returns its optimiser '
-                                                                'state, counters, ...')
-    def load_training_state(self,
-                            state:dict): raise NotImplementedError('a trainer restores what training_state saved')
+    def training_state(self) -> dict:
+        raise NotImplementedError('a trainer returns its optimiser state, counters, ...')
+    def load_training_state(self, state:dict):
+        raise NotImplementedError('a trainer restores what training_state saved')
 
 # %% ../nbs/02_vae.ipynb #35b61933
 @patch
@@ -495,7 +501,7 @@ def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
     n_valid = int(round(valid_fraction*len(x)))
     if n_valid >= len(x):
         raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to '
-                         f'train on')
+                         'train on')
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
 
@@ -693,7 +699,7 @@ def latent_grid(model:VAE, # a trained VAE with a 2-D latent space
                ) -> torch.Tensor:
     "Decoded images (n*n, *shape) on a regular grid of the 2-D latent space, row by row from top (z_2 = span)."
     if model.cfg.latent_dim != 2:
-        raise ValueError(f'latent_grid needs a 2-D latent space, the model has '
+        raise ValueError('latent_grid needs a 2-D latent space, the model has '
                          f'{model.cfg.latent_dim}')
     t = torch.linspace(-span, span, n)
     z = torch.stack(torch.meshgrid(t.flip(0), t, indexing='ij'), -1).reshape(-1, 2).flip(1)
