@@ -1,59 +1,107 @@
-"""The DA-VEGAN experiments of 03_betavae_gan, run as parallel `train_run` jobs (one process each), on a GPU if present.
+"""The DA-VEGAN experiments of 03_betavae_gan, run as parallel `train_run` jobs (one process each).
 
-    python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4 [--workers 2]  # 5 materials, checkerboard, ablations
-    python benchmarks/davegan_study.py ellipses --steps 10000 --out runs/ellipses   # the beta sweep of section 4.2
+    python benchmarks/davegan_study.py ablation --steps 20000 --out runs/ablation  # 2 x 2 x 2 seeds
+    python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4    # every material
+    python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
+    python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
 
-Each job writes a run folder (see `cli.train_run`) plus `model.pt` (weights and configuration only, for the notebook).
+Each job trains with `cli.train_run` (run folder under --out, checkpoint included) and then writes a small folder
+under nbs/results/davegan/<part>/<name>: config.json, history.json, and arrays.npz with 256 samples and the
+reconstructions of (the first 256) training structures, decoded twice: with the batch-norm statistics
+of training (`*_running`) and with statistics recomputed from prior batches (`*_refreshed`). The notebook
+computes every score from these arrays.
 """
-import argparse, json, time
+import argparse, copy, json, shutil, time
 from pathlib import Path
 import multiprocessing as mp
 import numpy as np
 
-BETAS = (0.01, 0.1, 0.5, 1.0, 2.0, 10.0, 50.0)
-ABLATIONS = {'no_image_aug': dict(augment_images=False), 'no_latent_aug': dict(augment_latent=False, sampled_prior=False),
-             'no_gan': dict(gan=False), 'vae_as_real': dict(vae_as_real=True)}
+BETAS = (0.01, 1.0, 50.0)
+VARIANTS = {'linear_separate': dict(encoder_head='linear', noise_batch='separate'),
+            'linear_joint': dict(encoder_head='linear', noise_batch='joint'),
+            'table3_separate': dict(encoder_head='table3', noise_batch='separate'),
+            'table3_joint': dict(encoder_head='table3', noise_batch='joint')}
+
+
+def decoded(net, images, seed):
+    "Samples and reconstructions as phase labels (uint8)."
+    from microvae_nb.vae import sample, reconstruct
+    from microvae_nb.betavae_gan import output_labels
+    lab = lambda t: output_labels(t).numpy().astype(np.uint8)
+    return lab(sample(net, 256, seed=seed)), lab(reconstruct(net, images[:256]))
+
+
+def keep(net, images, run, kept, seed):
+    "The small folder the notebook reads: configuration, history and the decoded arrays."
+    import torch
+    from microvae_nb.betavae_gan import refresh_batch_norm
+    kept.mkdir(parents=True, exist_ok=True)
+    for f in ('config.json', 'history.json', 'metrics.json'): shutil.copy(run/f, kept/f)
+    fresh = copy.deepcopy(net)
+    refresh_batch_norm(fresh, rng=torch.Generator().manual_seed(0))
+    fresh.eval()
+    (s_run, r_run), (s_ref, r_ref) = decoded(net, images, seed), decoded(fresh, images, seed)
+    np.savez_compressed(kept/'arrays.npz', samples_running=s_run, reconstructions_running=r_run,
+                        samples_refreshed=s_ref, reconstructions_refreshed=r_ref)
 
 
 def job(args):
-    name, images, out, kwargs, device = args
+    name, images, out, kept, kwargs = args
     import torch
     torch.set_num_threads(1)
     from microvae_nb.cli import train_run
-    from microvae_nb.betavae_gan import load_davegan
-    from microvae_nb.vae import save_checkpoint
+    from microvae_nb.vae import load_model
     t0 = time.time()
-    m = train_run(images, Path(out)/name, progress=False, device=device, force=True, **kwargs)
-    save_checkpoint(Path(out)/name/'model.pt', load_davegan(Path(out)/name/'checkpoint.pt'), overwrite=True)
+    m = train_run(images, Path(out)/name, progress=False, force=True, refresh_bn=False, **kwargs)
+    net = load_model(Path(out)/name/'checkpoint.pt')
+    keep(net, images, Path(out)/name, Path(kept)/name, kwargs.get('seed', 0))
     return name, m, time.time() - t0
 
 
-def table4_jobs(steps, out, device):
-    from microvae_nb.data import load_microstructure, crops, checkerboard, list_examples
-    epochs = steps//4; ev = max(steps//20, 100)
-    jobs = [(n, crops(load_microstructure(n)), out, dict(epochs=epochs, eval_every=ev, data=n), device) for n in list_examples()]
-    jobs.append(('checkerboard', crops(checkerboard((256, 256), tile=8)), out, dict(epochs=epochs, eval_every=ev, data='checkerboard'), device))
-    alloy = crops(load_microstructure('alloy'))
-    jobs += [(f'alloy_{k}', alloy, out, dict(epochs=epochs, eval_every=ev, data='alloy', **v), device) for k, v in ABLATIONS.items()]
-    return jobs
+def training_set(name):
+    from microvae_nb.data import load_microstructure, crops, checkerboard
+    return crops(checkerboard((256, 256), tile=8) if name == 'checkerboard' else load_microstructure(name))
 
 
-def ellipse_jobs(steps, out, device, n_images=10_000):
+def ablation_jobs(steps, seeds=(0, 1)):
+    ev = dict(epochs=steps//4, eval_every=max(steps//10, 100), data='alloy')
+    return [(f'{k}_s{s}', training_set('alloy'), dict(seed=s, **ev, **v))
+            for s in seeds for k, v in VARIANTS.items()]
+
+
+def table4_jobs(steps, names=('alloy', 'carbonate', 'sandstone', 'synth1', 'composite', 'checkerboard')):
+    return [(n, training_set(n), dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
+            for n in names]
+
+
+def ellipse_jobs(steps, n_images=10_000):
     from microvae_nb.data import random_ellipses
     images, _ = random_ellipses(n_images, seed=0)
-    epochs = max(1, steps*32//n_images)
-    return [(f'beta_{b:g}', images, out, dict(epochs=epochs, latent_dim=5, beta=b, batch_size=32, data='ellipses'), device) for b in BETAS]
+    kw = dict(epochs=max(1, steps*32//n_images), latent_dim=5, batch_size=32, data='ellipses')
+    return [(f'beta_{b:g}', images, dict(beta=b, **kw)) for b in BETAS]
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['table4', 'ellipses']); ap.add_argument('--steps', type=int, default=80_000)
-    ap.add_argument('--out', default='runs/study'); ap.add_argument('--device', default=None); ap.add_argument('--only', default=None)
-    ap.add_argument('--workers', type=int, default=None)
+    ap.add_argument('part', choices=['ablation', 'table4', 'ellipses', 'all'])
+    ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
+    ap.add_argument('--out', default='runs/study')
+    ap.add_argument('--keep', default='nbs/results/davegan')
+    ap.add_argument('--only', default=None)
+    ap.add_argument('--workers', type=int, default=2)
     a = ap.parse_args()
-    jobs = (table4_jobs if a.part == 'table4' else ellipse_jobs)(a.steps, a.out, a.device)
+    parts = dict(ablation=ablation_jobs, table4=table4_jobs, ellipses=ellipse_jobs)
+    default = lambda part: a.steps or (80_000 if part == 'table4' else 20_000)
+    if a.part == 'all':   # the longest first, so that two workers finish together
+        todo = [('table4', j) for j in table4_jobs(default('table4'))[:1]]
+        todo += [('ablation', j) for j in ablation_jobs(default('ablation'))]
+        todo += [('table4', j) for j in table4_jobs(default('table4'))[1:-1]]
+        todo += [('table4', j) for j in table4_jobs(default('ablation'))[-1:]]   # checkerboard
+        todo += [('ellipses', j) for j in ellipse_jobs(default('ellipses'))]
+    else: todo = [(a.part, j) for j in parts[a.part](default(a.part))]
+    jobs = [(n, im, f'{a.out}/{part}', f'{a.keep}/{part}', kw) for part, (n, im, kw) in todo]
     if a.only: jobs = [j for j in jobs if j[0] in a.only.split(',')]
-    with mp.get_context('spawn').Pool(a.workers or len(jobs)) as pool:
+    with mp.get_context('spawn').Pool(a.workers) as pool:
         for name, m, sec in pool.imap_unordered(job, jobs):
-            print(f"{name:>24}: E_rec {m['e_rec']:.3g}  E_gen {m['e_gen']:.3g}  diversity {m['diversity']:.3g}  "
-                  f"copies {m['copy_fraction']:.2f}  {m['steps']} steps  {sec:.0f} s", flush=True)
+            print(f"{name:>24}: E_rec {m['e_rec']:.3g}  E_gen {m['e_gen']:.3g}  {m['steps']} steps  "
+                  f"{sec:.0f} s", flush=True)

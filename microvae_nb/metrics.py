@@ -15,7 +15,8 @@ from .data import Microstructure, is_structure, layout, as_tensor, label_tensor,
 # %% auto #0
 __all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
            'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
-           'generation_error', 'diversity', 'best_match', 'memorisation', 'mape', 'r2_score', 'noise_floor']
+           'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'mape', 'r2_score',
+           'noise_floor']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -238,6 +239,21 @@ def generation_error(generated, # generated structures (N, *spatial)
     da, db, _ = _descriptor_pair(generated, training, **kwargs)
     return _reduce(_rms_distances(da, db).min(1).values, reduction, generated)
 
+# %% ../nbs/06_metrics.ipynb #5857f69a
+def summarize(values, # one value per structure, e.g. `generation_error(..., reduction='none')`
+              level:float=0.95, # coverage of the interval
+              n_boot:int=2000, # bootstrap resamples
+              seed:int=0, # seed of the resampling
+             ) -> dict:
+    "Mean, median and a percentile-bootstrap interval of the mean (`low`, `high`) of per-structure values."
+    v = check_finite('values', values).ravel()
+    check_finite('level', level, 0, 1, open_low=True)
+    if len(v) == 0: raise ValueError('summarize needs at least one value')
+    rows = np.random.default_rng(seed).integers(0, len(v), (check_int('n_boot', n_boot), len(v)))
+    low, high = np.quantile(v[rows].mean(1), [(1 - level)/2, (1 + level)/2])
+    return dict(mean=float(v.mean()), median=float(np.median(v)), low=float(low), high=float(high))
+
+
 # %% ../nbs/06_metrics.ipynb #a682f5c7
 def _pairwise(x, who:str, limit_to=16, phase=1, periodic=True, ndim=None) -> torch.Tensor:
     "RMS descriptor errors between all pairs of one set of at least two structures (its descriptors computed once)."
@@ -256,44 +272,60 @@ def diversity(samples, # structures (N, *spatial), N >= 2
     return float(e.sum()/(len(e)*(len(e) - 1)))
 
 # %% ../nbs/06_metrics.ipynb #7bde15dc
+def _cross(a:torch.Tensor, fb:torch.Tensor, dims:tuple) -> torch.Tensor:
+    "Periodic cross-correlations (A, B, *spatial) of indicators a (A, *spatial) with the spectra fb (B, ...)."
+    fa = torch.fft.rfftn(a.float(), dim=tuple(d - 1 for d in dims))
+    return torch.fft.irfftn(fa[:, None].conj()*fb[None], s=a.shape[1:], dim=dims)
+
+def _agreement(gi:torch.Tensor, t:torch.Tensor, ft:list, phases:list, background) -> torch.Tensor:
+    "Agreement (A, B) at the best shift: of all pixels, or the IoU of the phases other than `background`."
+    dims = tuple(range(2, gi.ndim + 1))
+    same = sum(_cross(gi == p, f, dims) for p, f in zip(phases, ft) if p != background)
+    if background is None: return same.flatten(2).amax(2)/math.prod(gi.shape[1:])
+    fg_g, fg_t = (gi != background), (t != background)
+    union = (fg_g.flatten(1).sum(1)[:, None, None] + fg_t.flatten(1).sum(1)[None, :, None]
+             - _cross(fg_g, ft[-1], dims).flatten(2))
+    return (same.flatten(2)/union.clamp(min=1)).amax(2)
+
+
+# %% ../nbs/06_metrics.ipynb #b1cd0314
 def best_match(generated, # generated structures (N, *spatial): labels or model output
                training, # training structures (M, *spatial)
                ndim:int|None=None, # spatial axes; default as for `two_point_correlation`
                chunk_elements:int=2**25, # cross-correlations computed at once, to bound memory
+               background:int|None=None, # None: agreement of all pixels; a phase: IoU of the other phases
               ) -> tuple:
-    "Best pixel agreement of each generated structure with any training structure over all periodic shifts, and which."
+    "Best agreement of each generated structure with any training structure over all periodic shifts, and which."
     g, t = _structures(generated, ndim, 'generated')[0], _structures(training, ndim, 'training')[0]
     if g.shape[1:] != t.shape[1:]:
         raise ValueError('Generated and training structures need one shape, got '
                          f'{tuple(g.shape[1:])} and {tuple(t.shape[1:])}')
     t = t.to(g.device)
-    dims = tuple(range(2, g.ndim + 1))
-    n = math.prod(g.shape[1:])
-    phases = range(int(max(g.max(), t.max())) + 1)
-    ft = [torch.fft.rfftn((t == p).float(), dim=tuple(d - 1 for d in dims)) for p in phases]
-    step = max(1, chunk_elements//(len(t)*n))
-    best, index = [], []
-    for i in range(0, len(g), step):
-        gi = g[i:i + step]
-        cross = sum(torch.fft.irfftn(torch.fft.rfftn((gi == p).float(), dim=tuple(d - 1 for d in dims))[:, None].conj()*f[None],
-                                     s=g.shape[1:], dim=dims) for p, f in zip(phases, ft))
-        agreement = cross.flatten(2).amax(2)/n
-        best.append(agreement.max(1).values)
-        index.append(agreement.argmax(1))
-    return _like(torch.cat(best), generated), _like(torch.cat(index), generated)
+    phases = list(range(int(max(g.max(), t.max())) + 1))
+    spatial = tuple(range(1, t.ndim))
+    ft = [torch.fft.rfftn((t == p).float(), dim=spatial) for p in phases]
+    if background is not None: ft.append(torch.fft.rfftn((t != background).float(), dim=spatial))
+    step = max(1, chunk_elements//(len(t)*math.prod(g.shape[1:])))
+    agreement = torch.cat([_agreement(g[i:i + step], t, ft, phases, background)
+                           for i in range(0, len(g), step)])
+    best = agreement.max(1)
+    return _like(best.values, generated), _like(best.indices, generated)
+
 
 # %% ../nbs/06_metrics.ipynb #39bddd55
 def memorisation(generated, # generated structures (N, *spatial)
                  training, # training structures (M, *spatial)
                  threshold:float=0.98, # agreement above which a sample counts as a copy
                  ndim:int|None=None, # spatial axes
+                 background:int|None=None, # None: agreement of all pixels; a phase: IoU of the other phases
                 ) -> dict:
     "Memorisation check: best shifted agreement per sample, its mean, and the fraction of samples flagged as copies."
     threshold = float(check_finite('threshold', threshold, 0, 1))
-    agreement, _ = best_match(generated, training, ndim)
+    agreement, _ = best_match(generated, training, ndim, background=background)
     agreement = torch.as_tensor(agreement)
     return dict(agreement=_like(agreement, generated), mean_agreement=float(agreement.mean()),
                 copy_fraction=float((agreement >= threshold).float().mean()))
+
 
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:

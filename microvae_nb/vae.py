@@ -28,9 +28,9 @@ from .data import to_model_input, check_choice, check_int, check_finite
 __all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
            'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE', 'n_parameters',
            'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint', 'load_checkpoint',
-           'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer',
-           'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid',
-           'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
+           'saved_config', 'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase',
+           'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter',
+           'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -328,6 +328,15 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
         raise ValueError(f'{path} is not a microvae_nb checkpoint')
     return state | dict(kind=state.get('kind', 'vae'))
 
+# %% ../nbs/02_vae.ipynb #2051e366
+def saved_config(kind:str, # a registered model kind
+                 config:dict, # a configuration as saved (in a checkpoint or a run's config.json)
+                ):
+    "The configuration of a saved model; fields added since it was saved take its class's `legacy` values."
+    config_cls = MODELS[kind][1]
+    return config_cls(**(getattr(config_cls, 'legacy', {}) | config))
+
+
 # %% ../nbs/02_vae.ipynb #5dd1ec12
 def load_model(path, # a checkpoint of any registered model
                device=None, # where to put the model
@@ -339,8 +348,8 @@ def load_model(path, # a checkpoint of any registered model
         raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
     if state['kind'] not in MODELS:
         raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
-    model_cls, config_cls = MODELS[state['kind']]
-    model = model_cls(config_cls(**state['config']))
+    model_cls = MODELS[state['kind']][0]
+    model = model_cls(saved_config(state['kind'], state['config']))
     model.load_state_dict(state['model'])
     return model.to(device or 'cpu').eval()
 
