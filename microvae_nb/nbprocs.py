@@ -10,7 +10,8 @@ from execnb import nbio
 
 # %% ../nbs/09_nbprocs.ipynb #11d55d5f
 def _nb2dict(d, k=None):
-    "execnb's `nb2dict`, except that a `source` which is not a string (a jslink end in widget state) is kept as it is."
+    """execnb's `nb2dict`, except that a `source` which is not a string (a
+    jslink end in widget state) is kept as it is."""
     if k == 'source' and isinstance(d, str): return d.splitlines(keepends=True)
     if isinstance(d, list): return list(map(_nb2dict, d))
     if not isinstance(d, dict): return d

@@ -20,7 +20,8 @@ __all__ = ['as_rows', 'PCA', 'diameter', 'epsilon_heuristic', 'DiffusionMap', 'f
 # %% ../nbs/01_pca_dmaps.ipynb #48c6805c
 def as_rows(X, # samples (N, ...) as a NumPy array or torch tensor
            ) -> np.ndarray:
-    "Samples flattened into the rows of a float64 matrix (N, D), with clear errors for NaN or too few samples."
+    """Samples flattened into the rows of a float64 matrix (N, D),
+    with clear errors for NaN or too few samples."""
     a = X.detach().cpu().numpy() if isinstance(X, torch.Tensor) else np.asarray(X)
     if a.ndim < 2:
         raise ValueError(f'Expected samples as rows (N, D) or (N, ...), got shape {a.shape}')
@@ -38,7 +39,9 @@ class PCA:
     "PCA by SVD: principal directions, energy per component, truncated reconstruction."
     def __init__(self,
                  n_components:int|None=None, # components kept by `transform`; None keeps all
-                ): self.n_components = None if n_components is None else check_int('n_components', n_components)
+                ):
+        self.n_components = None if n_components is None else check_int('n_components',
+                                                                        n_components)
 
     def fit(self,
             X, # samples (N, ...)
@@ -48,8 +51,9 @@ class PCA:
         self.sample_shape_ = tuple(X.shape[1:])
         if len(a) < 2: raise ValueError('PCA needs at least two samples')
         if self.n_components is not None and self.n_components > min(a.shape):
-            raise ValueError(f'n_components={self.n_components}, but {len(a)} samples of {a.shape[1]} values have at most '
-                             f'{min(a.shape)} principal components')
+            raise ValueError(f'n_components={self.n_components}, but {len(a)} samples of '
+                             f'{a.shape[1]} values have at most {min(a.shape)} principal '
+                             'components')
         self.mean_ = a.mean(0)
         _, s, vt = np.linalg.svd(a - self.mean_, full_matrices=False)
         self.singular_values_, self.all_components_ = s, vt
@@ -105,17 +109,21 @@ def fit_transform(self:PCA, X, # samples (N, ...)
 # %% ../nbs/01_pca_dmaps.ipynb #c8ac3d2b
 def diameter(X, # samples (N, ...)
             ) -> float:
-    "Estimated largest pairwise distance by a double sweep: farthest point from x_0, then farthest from that one."
+    """Estimated largest pairwise distance by a double sweep: farthest
+    point from x_0, then farthest from that one."""
     a = as_rows(X)
     far = a[np.argmax(((a - a[0])**2).sum(1))]
     return float(np.sqrt(((a - far)**2).sum(1).max()))
 
 # %% ../nbs/01_pca_dmaps.ipynb #9752a9da
 def epsilon_heuristic(X, # samples (N, ...)
-                      method:str='dense', # 'dense': 5 % of the diameter (seed 004); 'sparse': from neighbour distances
-                      n_neighbors:int=64, # sparse: the neighbour whose median distance r_k sets eps = r_k^2 / 9
+                      # 'dense': 5 % of the diameter (seed 004); 'sparse': from neighbour distances
+                      method:str='dense',
+                      # sparse: the neighbour whose median distance r_k sets eps = r_k^2 / 9
+                      n_neighbors:int=64,
                      ) -> float:
-    "Default kernel scale: seed 004's 5 % of the diameter (dense), or r_k^2/9 from the k-th neighbour (sparse)."
+    """Default kernel scale: seed 004's 5 % of the diameter (dense),
+    or r_k^2/9 from the k-th neighbour (sparse)."""
     a = as_rows(X)
     if check_choice('method', method, ('dense', 'sparse')) == 'dense': return 0.05*diameter(a)
     d, _ = cKDTree(a).query(a, k=min(n_neighbors, len(a) - 1) + 1, workers=-1)
@@ -146,17 +154,21 @@ def _scale(K, left:np.ndarray, right:np.ndarray):
 
 # %% ../nbs/01_pca_dmaps.ipynb #d3b1df09
 class DiffusionMap:
-    "Diffusion maps (Coifman-Lafon): eigenfunctions of a Markov kernel on the data, dense or sparse, with Nystrom."
+    """Diffusion maps (Coifman-Lafon): eigenfunctions of a Markov kernel
+    on the data, dense or sparse, with Nystrom."""
     def __init__(self,
                  n_components:int=10, # eigenpairs to compute, the constant one included
                  epsilon:float|None=None, # kernel scale in exp(-d^2/eps); None: `epsilon_heuristic`
-                 alpha:float=1.0, # density normalisation: 0 graph Laplacian, 0.5 Fokker-Planck, 1 Laplace-Beltrami
+                 # density normalisation: 0 graph Laplacian, 0.5 Fokker-Planck, 1 Laplace-Beltrami
+                 alpha:float=1.0,
                  method:str='auto', # 'dense', 'sparse', or 'auto' (dense up to 2000 samples)
-                 n_neighbors:int=64, # sparse default eps: from the median distance to this neighbour
+                 # sparse default eps: from the median distance to this neighbour
+                 n_neighbors:int=64,
                  cut_off:float|None=None, # sparse: kernel radius; None: 3 sqrt(eps)
                  tol:float=1e-9, # sparse: relative accuracy of ARPACK's eigenvalues
                 ):
-        positive = lambda name, v: None if v is None else float(check_finite(name, v, 0, open_low=True))
+        def positive(name, v):
+            return None if v is None else float(check_finite(name, v, 0, open_low=True))
         self.n_components = check_int('n_components', n_components, 2)
         self.n_neighbors = check_int('n_neighbors', n_neighbors)
         self.epsilon = positive('epsilon', epsilon)
@@ -173,7 +185,8 @@ class DiffusionMap:
 # %% ../nbs/01_pca_dmaps.ipynb #0905b9ed
 @patch
 def _markov_rows(self:DiffusionMap, K):
-    "Rows of the Markov matrix P from kernel rows K (training samples as columns), with the alpha-normalisation."
+    """Rows of the Markov matrix P from kernel rows K (training samples
+    as columns), with the alpha-normalisation."""
     Ka = _scale(K, _row_sums(K)**-self.alpha, self.q_**-self.alpha)
     return _scale(Ka, 1/_row_sums(Ka), np.ones(Ka.shape[1]))
 
@@ -217,7 +230,8 @@ def fit(self:DiffusionMap, X, # training samples (N, ...)
 @patch
 def transform(self:DiffusionMap, X, # samples (M, ...) of the training sample shape
               ):
-    "Eigenfunction values (M, n_components) at new samples, by the Nystrom extension; column 0 is constant."
+    """Eigenfunction values (M, n_components) at new samples, by the
+    Nystrom extension; column 0 is constant."""
     y = as_rows(X)
     K = self._kernel(y)
     if (_row_sums(K) == 0).any():
@@ -231,7 +245,8 @@ def diffusion_coordinates(self:DiffusionMap,
                           X=None, # samples to embed; None: the training samples
                           t:float=1, # diffusion time
                           ):
-    "Diffusion coordinates lambda_l^t phi_l(x), l = 1 .. n_components-1 (the constant phi_0 left out)."
+    """Diffusion coordinates lambda_l^t phi_l(x), l = 1 ..
+    n_components-1 (the constant phi_0 left out)."""
     phi = self.eigenvectors_ if X is None else as_rows(self.transform(X))
     out = (self.eigenvalues_**t*phi)[:, 1:]
     return out if X is None else _like(out, X)
@@ -248,7 +263,8 @@ def function_of_r2(x:np.ndarray, # the candidate argument, e.g. phi_1 (N,)
                    y:np.ndarray, # the candidate function values, e.g. phi_l (N,)
                    k:int=10, # neighbours in x averaged to predict y (the point itself left out)
                   ) -> float:
-    "How well y is a function of x: R^2 of a leave-one-out k-nearest-neighbour regression of y on x."
+    """How well y is a function of x: R^2 of a leave-one-out
+    k-nearest-neighbour regression of y on x."""
     order = np.argsort(x)
     ys = np.asarray(y, dtype=np.float64)[order]
     points = np.asarray(x, dtype=np.float64)[order, None]
@@ -264,7 +280,8 @@ def periodic_walkers(n_steps:int=300, # time steps over one period
                      noise:float=0.01, # standard deviation of the positional noise
                      seed:int|None=None, # random seed
                     ) -> tuple[np.ndarray, np.ndarray]:
-    "Walkers on elliptic paths with a zig-zag at twice the frequency: states (n_steps, 2 n_walkers) and the phase t."
+    """Walkers on elliptic paths with a zig-zag at twice the frequency:
+    states (n_steps, 2 n_walkers) and the phase t."""
     rng = np.random.default_rng(seed)
     t = 2*np.pi*np.arange(n_steps)/n_steps
     centres, phase = rng.uniform(-5, 5, (n_walkers, 2)), rng.uniform(-.3, .3, n_walkers)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
-import io, math, pickle, signal, threading
+import importlib, io, math, pickle, signal, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
@@ -25,12 +25,13 @@ from fastcore.meta import delegates
 from .data import to_model_input, check_choice, check_int, check_finite
 
 # %% auto #0
-__all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
-           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE', 'n_parameters',
-           'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint', 'load_checkpoint',
-           'saved_config', 'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase',
-           'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter',
-           'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
+__all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
+           'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE',
+           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint',
+           'load_checkpoint', 'saved_config', 'load_model', 'load_vae', 'resolve_device', 'rng_states',
+           'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb',
+           'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer',
+           'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -48,17 +49,22 @@ class VAEConfig:
     shape: tuple = (1, 64, 64) # input shape (C, *spatial): (C, H, W) or (C, D, H, W)
     latent_dim: int = 16 # size of the latent space
     arch: str = 'conv' # 'conv' or 'mlp' (flattened input, seed 004)
-    filters: tuple = (16, 32, 64, 128) # conv: filters of the encoder's layers (the decoder mirrors them)
+    # conv: filters of the encoder's layers (the decoder mirrors them)
+    filters: tuple = (16, 32, 64, 128)
     hidden: tuple = (256, 256) # mlp: widths of the hidden layers
-    dense: int = 0 # conv: units of a dense layer before the latent heads (seed 001: 256); 0 for none
+    # conv: units of a dense layer before the latent heads (seed 001: 256); 0 for none
+    dense: int = 0
     kernel_size: int = 3 # conv kernel side
-    down: str = 'pool' # 'pool' (conv + 2x2 max-pooling, seed 000) or 'stride' (stride-2 conv, seed 001)
-    up: str = 'upsample' # 'upsample' (nearest up-sampling + conv, seed 000) or 'transpose' (seed 001)
+    # 'pool' (conv + 2x2 max-pooling, seed 000) or 'stride' (stride-2 conv, seed 001)
+    down: str = 'pool'
+    # 'upsample' (nearest up-sampling + conv, seed 000) or 'transpose' (seed 001)
+    up: str = 'upsample'
     batch_norm: bool = True # batch normalisation after each convolution
     activation: str = 'leaky_relu' # 'relu' or 'leaky_relu' (slope 0.2)
     recon: str = 'bce' # reconstruction loss: 'bce' (binary phases) or 'mse'
     beta: float = 1.0 # weight of the KL term
-    reduction: str = 'sum' # 'sum': per-sample sums over pixels and latent dims (the ELBO); 'mean': means (Keras style)
+    # 'sum': per-sample sums over pixels and latent dims (the ELBO); 'mean': means (Keras style)
+    reduction: str = 'sum'
 
     def __post_init__(self): self._check()
 
@@ -77,12 +83,14 @@ def _check(self:VAEConfig):
             raise ValueError(f'A conv VAE needs shape (C, H, W) or (C, D, H, W), got {self.shape}')
         factor = 2**len(self.filters)
         if any(s % factor for s in self.shape[1:]):
-            raise ValueError(f'Every side of {self.shape[1:]} must divide by 2^{len(self.filters)} = {factor} '
-                             '(one halving per layer)')
+            raise ValueError(f'Every side of {self.shape[1:]} must divide by 2^{len(self.filters)} '
+                             f'= {factor} (one halving per layer)')
     for name, allowed in [('down', ('pool', 'stride')), ('up', ('upsample', 'transpose')),
-                          ('activation', ('relu', 'leaky_relu')), ('recon', ('bce', 'mse')), ('reduction', ('sum', 'mean'))]:
+                          ('activation', ('relu', 'leaky_relu')), ('recon', ('bce', 'mse')),
+                          ('reduction', ('sum', 'mean'))]:
         check_choice(name, getattr(self, name), allowed)
-    _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters, hidden=self.hidden,
+    _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, filters=self.filters,
+                 hidden=self.hidden,
                  kernel_size=self.kernel_size)
     self.dense = check_int('dense', self.dense, 0)
     self.beta = float(check_finite('beta', self.beta, 0))
@@ -102,10 +110,13 @@ def _finish(layers:list, cout:int, cfg:VAEConfig, batch_norm:bool|None=None) -> 
 
 def down_block(cin:int, # input channels
                cout:int, # output channels
-               cfg:VAEConfig, # the model's configuration (ndim, kernel, down-sampling, norm, activation)
-               batch_norm:bool|None=None, # override the configuration's batch normalisation for this block
+               # the model's configuration (ndim, kernel, down-sampling, norm, activation)
+               cfg:VAEConfig,
+               # override the configuration's batch normalisation for this block
+               batch_norm:bool|None=None,
               ) -> nn.Sequential:
-    "Convolution that halves every side: conv + max-pool (seed 000) or a stride-2 conv (seed 001, seed 003's 4x4)."
+    """Convolution that halves every side: conv + max-pool (seed 000) or
+    a stride-2 conv (seed 001, seed 003's 4x4)."""
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
     if cfg.down == 'stride':
         return _finish([L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2)], cout, cfg,
@@ -117,9 +128,11 @@ def down_block(cin:int, # input channels
 def up_block(cin:int, # input channels
              cout:int, # output channels
              cfg:VAEConfig, # the model's configuration
-             batch_norm:bool|None=None, # override the configuration's batch normalisation for this block
+             # override the configuration's batch normalisation for this block
+             batch_norm:bool|None=None,
             ) -> nn.Sequential:
-    "Convolution that doubles every side: up-sampling + conv (seed 000) or a transposed conv (seed 001, seed 003's 4x4)."
+    """Convolution that doubles every side: up-sampling + conv (seed 000)
+    or a transposed conv (seed 001, seed 003's 4x4)."""
     L, k = LAYERS[cfg.ndim], cfg.kernel_size
     if cfg.up == 'transpose':
         p = (k - 1)//2
@@ -129,14 +142,17 @@ def up_block(cin:int, # input channels
                    batch_norm)
 
 # %% ../nbs/02_vae.ipynb #8121efe5
+def _dense_stack(widths:tuple, act:str) -> list:
+    "Linear layers between consecutive `widths`, each followed by the activation."
+    return [m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(act))]
+
 class Encoder(nn.Module):
     "x (N, *shape) -> mean and log-variance of q(z|x), each (N, latent_dim)."
     def __init__(self, cfg:VAEConfig):
         super().__init__()
         if cfg.arch == 'mlp':
             widths = (math.prod(cfg.shape),) + cfg.hidden
-            self.body = nn.Sequential(nn.Flatten(),
-                                      *[m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(cfg.activation))])
+            self.body = nn.Sequential(nn.Flatten(), *_dense_stack(widths, cfg.activation))
             features = widths[-1]
         else:
             chans = (cfg.shape[0],) + cfg.filters
@@ -162,22 +178,25 @@ class Decoder(nn.Module):
         self.shape = cfg.shape
         if cfg.arch == 'mlp':
             widths = (cfg.latent_dim,) + cfg.hidden[::-1]
-            self.body = nn.Sequential(*[m for a, b in zip(widths, widths[1:]) for m in (nn.Linear(a, b), activation(cfg.activation))],
+            self.body = nn.Sequential(*_dense_stack(widths, cfg.activation),
                                       nn.Linear(widths[-1], math.prod(cfg.shape)))
         else:
             small = tuple(s//2**len(cfg.filters) for s in cfg.shape[1:])
             top = cfg.filters[-1]
-            chans = (top,) + cfg.filters[::-1]
-            self.body = nn.Sequential(nn.Linear(cfg.latent_dim, top*math.prod(small)), activation(cfg.activation), nn.Unflatten(1, (top, *small)),
+            chans, k = (top,) + cfg.filters[::-1], cfg.kernel_size
+            self.body = nn.Sequential(nn.Linear(cfg.latent_dim, top*math.prod(small)),
+                                      activation(cfg.activation), nn.Unflatten(1, (top, *small)),
                                       *[up_block(a, b, cfg) for a, b in zip(chans, chans[1:])],
-                                      LAYERS[cfg.ndim]['conv'](cfg.filters[0], cfg.shape[0], cfg.kernel_size, padding=cfg.kernel_size//2))
+                                      LAYERS[cfg.ndim]['conv'](cfg.filters[0], cfg.shape[0], k,
+                                                               padding=k//2))
 
     def forward(self, z): return self.body(z).reshape(len(z), *self.shape)
 
 # %% ../nbs/02_vae.ipynb #6553484c
 def gaussian_kl(mu1:torch.Tensor, # mean of the first Gaussian (N, L)
                 logvar1:torch.Tensor, # its log-variance (N, L)
-                mu2:torch.Tensor|None=None, # mean of the second (default 0: the standard normal prior)
+                # mean of the second (default 0: the standard normal prior)
+                mu2:torch.Tensor|None=None,
                 logvar2:torch.Tensor|None=None, # its log-variance (default 0)
                ) -> torch.Tensor:
     "KL divergence between diagonal Gaussians, per latent dimension (N, L) (seed 003, eq. 8)."
@@ -190,13 +209,16 @@ def reconstruction_loss(logits:torch.Tensor, # decoder logits (N, *shape)
                         x:torch.Tensor, # targets in [0, 1] (N, *shape)
                         kind:str='bce', # 'bce' or 'mse'
                        ) -> torch.Tensor:
-    "Reconstruction loss per element (N, *shape), from logits (stable, and NaN reaches the trainer's check)."
+    """Reconstruction loss per element (N, *shape), from logits
+    (stable, and NaN reaches the trainer's check)."""
     if check_choice('kind', kind, ('bce', 'mse')) == 'mse': return (torch.sigmoid(logits) - x)**2
     return F.binary_cross_entropy_with_logits(logits, x, reduction='none')
 
 # %% ../nbs/02_vae.ipynb #c208e550
 def reduce_loss(t:torch.Tensor, # per-element loss (N, ...)
-                reduction:str='sum', # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all elements
+                # 'sum': per-sample sums averaged over the batch (the ELBO); 'mean': the mean of all
+                # elements
+                reduction:str='sum',
                ) -> torch.Tensor:
     "A per-element loss reduced to one number, as `VAEConfig.reduction` says."
     summed = check_choice('reduction', reduction, ('sum', 'mean')) == 'sum'
@@ -225,7 +247,8 @@ def posterior_forward(model:nn.Module, # a model with `encode` (posterior moment
                       x:torch.Tensor, # model input (N, *shape)
                       decoder:nn.Module, # the network from z to logits
                      ) -> VAEOutput:
-    "Every model's forward pass: z = mu + sigma eps in training mode (the posterior mean otherwise), decoded."
+    """Every model's forward pass: z = mu + sigma eps in training
+    mode (the posterior mean otherwise), decoded."""
     mu, logvar = model.encode(x)
     z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if model.training else mu
     logits = decoder(z)
@@ -261,22 +284,27 @@ def seed000_config(latent_dim:int=16, # latent size (the seed studied 2, 4, 8, 1
                    shape:tuple=(1, 64, 64), # input shape; the seed used RGB (3, 64, 64)
                   ) -> VAEConfig:
     "Seed 000's architecture: conv + max-pool encoder, up-sampling decoder, BCE + 0.012 KL (means)."
-    return VAEConfig(shape=shape, latent_dim=latent_dim, filters=(16, 32, 64, 128)[:n_layers], down='pool', up='upsample',
-                     batch_norm=True, activation='leaky_relu', recon='bce', beta=0.012, reduction='mean')
+    return VAEConfig(shape=shape, latent_dim=latent_dim, filters=(16, 32, 64, 128)[:n_layers],
+                     down='pool', up='upsample',
+                     batch_norm=True, activation='leaky_relu', recon='bce', beta=0.012,
+                     reduction='mean')
 
 # %% ../nbs/02_vae.ipynb #417a26eb
 def seed001_config(latent_dim:int=32, # latent size (the seed also tried 12 and 64)
                    shape:tuple=(1, 64, 64), # input shape
                   ) -> VAEConfig:
-    "Seed 001's architecture: stride-2 convs 64-128-256, dense 256, transposed-conv decoder, BCE + 0.1 KL (means)."
-    return VAEConfig(shape=shape, latent_dim=latent_dim, filters=(64, 128, 256), dense=256, down='stride', up='transpose',
+    """Seed 001's architecture: stride-2 convs 64-128-256, dense 256,
+    transposed-conv decoder, BCE + 0.1 KL (means)."""
+    return VAEConfig(shape=shape, latent_dim=latent_dim, filters=(64, 128, 256), dense=256,
+                     down='stride', up='transpose',
                      batch_norm=False, activation='relu', recon='bce', beta=0.1, reduction='mean')
 
 # %% ../nbs/02_vae.ipynb #c8bbe838
 def as_model_input(images, # model input (N, C, *spatial), or labels / images in [0, 1]: (N, *spatial) or one structure
                    cfg:VAEConfig, # the model's configuration
                   ) -> torch.Tensor:
-    "Float model input (N, *cfg.shape), checked: values in [0, 1], no NaN, the model's channels and spatial axes."
+    """Float model input (N, *cfg.shape), checked: values in [0, 1], no
+    NaN, the model's channels and spatial axes."""
     return to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
                           ndim=cfg.ndim)
 
@@ -296,10 +324,14 @@ register_model('vae', VAE, VAEConfig)
 def save_checkpoint(path, # file to write (.pt)
                     model:nn.Module, # a registered model (VAE, DAVEGAN, ...)
                     overwrite:bool=False, # replace an existing file
-                    weights:dict|None=None, # the weights to store; default: the model's own (its state_dict)
-                    **extra, # training state: tensors and plain data only (optimiser state, history, counters)
+                    # the weights to store; default: the model's own (its state_dict)
+                    weights:dict|None=None,
+                    # training state: tensors and plain data only (optimiser state, history,
+                    # counters)
+                    **extra,
                    ) -> Path:
-    "Save a model's kind, configuration and weights (and any training state) to one file, atomically."
+    """Save a model's kind, configuration and weights (and any
+    training state) to one file, atomically."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
@@ -314,25 +346,36 @@ def save_checkpoint(path, # file to write (.pt)
 def load_checkpoint(path, # a file written by `save_checkpoint`
                     device=None, # where to load the tensors
                    ) -> dict:
-    "The stored state of a checkpoint (tensors and plain data only), with clear errors for missing or unsafe files."
+    """The stored state of a checkpoint (tensors and plain data only),
+    with clear errors for missing or unsafe files."""
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f'No checkpoint at {path}')
     try: state = torch.load(path, map_location=device or 'cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         if 'GLOBAL' not in str(e).upper():
             raise ValueError(f'Could not read the checkpoint {path}: damaged or not one') from e
-        raise ValueError(f'Refusing to load {path}: it holds objects other than tensors and plain data, which could '
-                         'run code when loaded (a microvae_nb checkpoint never does)') from e
+        raise ValueError(f'Refusing to load {path}: it holds objects other than tensors and '
+                         'plain data, which could run code when loaded (a microvae_nb '
+                         'checkpoint never does)') from e
     except Exception as e: raise ValueError(f'Could not read the checkpoint {path}: {e}') from e
     if not isinstance(state, dict) or 'config' not in state or 'model' not in state:
         raise ValueError(f'{path} is not a microvae_nb checkpoint')
     return state | dict(kind=state.get('kind', 'vae'))
 
 # %% ../nbs/02_vae.ipynb #2051e366
+MODEL_MODULES = ('microvae_nb.betavae_gan',)  # the package's other modules that register models
+
+def _known(kind:str) -> bool:
+    "Whether `kind` is registered, after importing the package's model modules if it is not yet."
+    if kind not in MODELS:
+        for m in MODEL_MODULES: importlib.import_module(m)
+    return kind in MODELS
+
 def saved_config(kind:str, # a registered model kind
                  config:dict, # a configuration as saved (in a checkpoint or a run's config.json)
                 ):
-    "The configuration of a saved model; fields added since it was saved take its class's `legacy` values."
+    """The configuration of a saved model; fields added since it was
+    saved take its class's `legacy` values."""
     config_cls = MODELS[kind][1]
     return config_cls(**(getattr(config_cls, 'legacy', {}) | config))
 
@@ -340,13 +383,15 @@ def saved_config(kind:str, # a registered model kind
 # %% ../nbs/02_vae.ipynb #5dd1ec12
 def load_model(path, # a checkpoint of any registered model
                device=None, # where to put the model
-               kind:str|None=None, # the kind expected ('vae', 'davegan', ...); None: whatever the file holds
+               # the kind expected ('vae', 'davegan', ...); None: whatever the file holds
+               kind:str|None=None,
               ) -> nn.Module:
-    "Rebuild the saved model, of any registered kind, from its configuration and weights (in eval mode)."
+    """Rebuild the saved model, of any registered kind, from its
+    configuration and weights (in eval mode)."""
     state = load_checkpoint(path, device)
     if kind is not None and state['kind'] != kind:
         raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
-    if state['kind'] not in MODELS:
+    if not _known(state['kind']):
         raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
     model_cls = MODELS[state['kind']][0]
     model = model_cls(saved_config(state['kind'], state['config']))
@@ -363,9 +408,11 @@ def load_vae(path, # a file written by `save_checkpoint` for a VAE
 # %% ../nbs/02_vae.ipynb #221dd2b5
 def _check_contract(model:nn.Module, # a registered model built from a tiny configuration
                     x:torch.Tensor, # a few model inputs (N, *cfg.shape) in [0, 1]
-                    step:Callable, # step(model, x) -> named losses (a dataclass of tensors): one training step
+                    # step(model, x) -> named losses (a dataclass of tensors): one training step
+                    step:Callable,
                    ):
-    "The model contract: shapes of encode/decode/forward, finite named losses over two CPU steps, a save/load round trip."
+    """The model contract: shapes of encode/decode/forward, finite named
+    losses over two CPU steps, a save/load round trip."""
     import tempfile
     mu, logvar = model.encode(x)
     assert mu.shape == logvar.shape == (len(x), model.cfg.latent_dim), (mu.shape, logvar.shape)
@@ -389,13 +436,14 @@ def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or No
     except (RuntimeError, TypeError):
         raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
     if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
-        raise ValueError(f"device {str(dev)!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA "
-                         "GPU(s); use 'cpu'")
+        raise ValueError(f"device {str(dev)!r} was asked for, but this machine has "
+                         f"{torch.cuda.device_count()} CUDA GPU(s); use 'cpu'")
     return dev
 
 # %% ../nbs/02_vae.ipynb #fb54a734
 def rng_states(rng:torch.Generator) -> dict:
-    "The random-number states a run depends on, as tensors: its own generator, torch's global one (and CUDA's)."
+    """The random-number states a run depends on, as tensors: its own
+    generator, torch's global one (and CUDA's)."""
     states = dict(rng=rng.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): states['cuda'] = torch.stack(torch.cuda.get_rng_state_all())
     return states
@@ -410,7 +458,8 @@ def set_rng_states(rng:torch.Generator, states:dict):
 
 # %% ../nbs/02_vae.ipynb #c0d269d1
 class TrainerBase:
-    "The plumbing every trainer shares: device, seeded random generator (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C."
+    """The plumbing every trainer shares: device, seeded random generator
+    (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C."""
     unit = 'step' # what the trainer counts, the name of its counter attribute
     def __init__(self,
                  checkpoint=None, # file for the last good state
@@ -452,7 +501,8 @@ def save(self:TrainerBase,
 # %% ../nbs/02_vae.ipynb #fc72781e
 @patch
 def _restore(self:TrainerBase):
-    "Continue from the checkpoint: weights, training state and random states, or a one-line reason why not."
+    """Continue from the checkpoint: weights, training state and
+    random states, or a one-line reason why not."""
     if not self.checkpoint.is_file():
         raise FileNotFoundError(f'Nothing to resume: no checkpoint at {self.checkpoint}')
     state = load_checkpoint(self.checkpoint, self.device)
@@ -460,8 +510,8 @@ def _restore(self:TrainerBase):
         raise ValueError(f'{self.checkpoint} holds a {state["kind"]!r} run, not a '
                          f'{self.model.kind!r} run')
     if 'rng' not in state:
-        raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved by save_checkpoint, '
-                         'not by a trainer); start a new run instead')
+        raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved '
+                         'by save_checkpoint, not by a trainer); start a new run instead')
     self.model.load_state_dict(state.get('last_model', state['model']))
     self.load_training_state(state)
     set_rng_states(self.rng, state['rng'])
@@ -484,7 +534,8 @@ def _stop_if_not_finite(self:TrainerBase,
 @patch
 @contextmanager
 def _deferred_interrupt(self:TrainerBase):
-    "While training, Ctrl-C only sets `interrupted`: the loop finishes its step, saves and stops (see `_interrupt`)."
+    """While training, Ctrl-C only sets `interrupted`: the loop finishes
+    its step, saves and stops (see `_interrupt`)."""
     self.interrupted = False
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -509,24 +560,25 @@ def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
     check_finite('valid_fraction', valid_fraction, 0, 1)
     n_valid = int(round(valid_fraction*len(x)))
     if n_valid >= len(x):
-        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to '
-                         'train on')
+        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train '
+                         'on')
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
 
 # %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
-    "Train a VAE with history, validation, early stopping, callbacks, checkpoints, exact resume and a NaN stop."
+    """Train a VAE with history, validation, early stopping,
+    callbacks, checkpoints, exact resume and a NaN stop."""
     unit = 'epoch'
     @delegates(TrainerBase.__init__)
     def __init__(self,
-                 model:VAE|VAEConfig, # the model to train, or its configuration (then built under `seed`)
-                 images, # training images: phase labels (N, *spatial) or model input (N, C, *spatial) in [0, 1]
+                 model:VAE|VAEConfig, # the model, or its configuration (built under `seed`)
+                 images, # phase labels (N, *spatial) or model input (N, C, *spatial) in [0, 1]
                  valid_fraction:float=0.1, # share of the images held out for validation (0: none)
                  batch_size:int=64, # samples per step
                  lr:float=1e-3, # Adam learning rate
-                 patience:int|None=10, # epochs without validation improvement before stopping; None: never
-                 callbacks:tuple=(), # functions f(trainer, logs) called after each epoch; True stops the run
+                 patience:int|None=10, # epochs without improvement before stopping; None: never
+                 callbacks:tuple=(), # f(trainer, logs) called after each epoch; True stops
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
@@ -541,16 +593,19 @@ class Trainer(TrainerBase):
         self.model = model.to(self.device)
         self.opt = torch.optim.Adam(model.parameters(),
                                     lr=float(check_finite('lr', lr, 0, open_low=True)))
-        self.epoch, self.history, self.best, self.waited, self.best_state, self.last_state = 0, {}, math.inf, 0, None, None
+        self.epoch, self.history, self.best, self.waited = 0, {}, math.inf, 0
+        self.best_state = self.last_state = None
         if self.resume: self._restore()
 
 # %% ../nbs/02_vae.ipynb #02f2c947
 @patch
 def training_state(self:Trainer) -> dict:
-    "The checkpoint's `model` is the best epoch so far; the last weights, optimiser, history and counters resume."
+    """The checkpoint's `model` is the best epoch so far; the last
+    weights, optimiser, history and counters resume."""
     last = self.last_state if self.last_state is not None else self.model.state_dict()
     return dict(model=self.best_state if self.best_state is not None else last, last_model=last,
-                optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch, best=self.best,
+                optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch,
+                best=self.best,
                 waited=self.waited)
 
 # %% ../nbs/02_vae.ipynb #0efd39c4
@@ -583,7 +638,8 @@ def _run_epoch(self:Trainer, x:torch.Tensor, train:bool) -> dict:
 # %% ../nbs/02_vae.ipynb #5245400f
 @patch
 def _record(self:Trainer, logs:dict) -> bool:
-    "Log an epoch, track the best weights, save the checkpoint; whether early stopping or a callback says stop."
+    """Log an epoch, track the best weights, save the checkpoint;
+    whether early stopping or a callback says stop."""
     for k, v in logs.items(): self.history.setdefault(k, []).append(v)
     self.epoch += 1
     monitored = logs.get('valid_loss', logs['train_loss'])
@@ -599,7 +655,8 @@ def _record(self:Trainer, logs:dict) -> bool:
 def fit(self:Trainer,
         epochs:int, # epochs to run (in total, counting those of a resumed run)
        ) -> dict:
-    "Train until `epochs`, early stopping, a callback or Ctrl-C; the best weights stay in the model. Returns the history."
+    """Train until `epochs`, early stopping, a callback or Ctrl-C; the best
+    weights stay in the model. Returns the history."""
     epochs = check_int('epochs', epochs)
     if self.last_state is not None: self.model.load_state_dict(self.last_state)
     self.last_state = None
@@ -677,7 +734,8 @@ def perturb(model:VAE, # a trained VAE
 # %% ../nbs/02_vae.ipynb #fd5e2bd4
 def interpolate(model:VAE, # a trained VAE
                 a, b, # two images
-                steps:int=7, # number of points from a to b (the middle one is the average for odd steps)
+                # number of points from a to b (the middle one is the average for odd steps)
+                steps:int=7,
                ) -> torch.Tensor:
     "Decoded straight line between the latent means of two structures (seed 001, fig. 10)."
     za, zb = (encode(model, _one(v)) for v in (a, b))
@@ -692,9 +750,10 @@ def latent_scatter(z, # latent codes (N, 2) (more dimensions: the first two are 
                   ):
     "Scatter plot of latent codes coloured by label; returns the axes."
     z = np.asarray(z)
+    discrete = labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer)
     ax = ax or plt.subplots(figsize=(4.5, 4))[1]
     sc = ax.scatter(z[:, 0], z[:, 1], c=labels, s=4,
-                    cmap='tab10' if labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer) else 'viridis')
+                    cmap='tab10' if discrete else 'viridis')
     if labels is not None: plt.colorbar(sc, ax=ax)
     ax.set_xlabel('z_1')
     ax.set_ylabel('z_2')
@@ -706,7 +765,8 @@ def latent_grid(model:VAE, # a trained VAE with a 2-D latent space
                 n:int=10, # images per side
                 span:float=3.0, # the grid covers [-span, span]^2
                ) -> torch.Tensor:
-    "Decoded images (n*n, *shape) on a regular grid of the 2-D latent space, row by row from top (z_2 = span)."
+    """Decoded images (n*n, *shape) on a regular grid of the 2-D
+    latent space, row by row from top (z_2 = span)."""
     if model.cfg.latent_dim != 2:
         raise ValueError('latent_grid needs a 2-D latent space, the model has '
                          f'{model.cfg.latent_dim}')
@@ -734,7 +794,8 @@ def traversal_frames(model:VAE, # a trained VAE
                      span:float=3.0, # each dimension goes from -span to +span around z0
                      steps:int=11, # frames per dimension
                     ) -> torch.Tensor:
-    "Decoded traversals: (latent_dim, steps, *shape), frame (l, k) moves dimension l to z0_l - span + 2 span k/(steps-1)."
+    """Decoded traversals: (latent_dim, steps, *shape), frame (l, k) moves
+    dimension l to z0_l - span + 2 span k/(steps-1)."""
     L = model.cfg.latent_dim
     z0 = torch.zeros(L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32).reshape(L)
     t = torch.linspace(-span, span, steps)
@@ -767,7 +828,8 @@ def static_explorer(model:VAE, # a trained VAE
                     steps:int=11, # frames per dimension
                     scale:int=4, # display enlargement
                    ) -> widgets.Widget:
-    "Kernel-free explorer: precomputed traversal frames in Stacks, switched by jslink'ed Dropdown/IntSlider/Play."
+    """Kernel-free explorer: precomputed traversal frames in Stacks,
+    switched by jslink'ed Dropdown/IntSlider/Play."""
     frames = traversal_frames(model, z0, span, steps)
     inner = [widgets.Stack([widgets.Image(value=png_bytes(f, scale), format='png') for f in dim],
                            selected_index=steps//2) for dim in frames]
