@@ -19,11 +19,13 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from .data import as_tensor, layout, check_choice, check_int, check_finite
-from .vae import (LAYERS, activation, down_block, up_block, as_model_input, reconstruction_loss, reduce_loss,
-    save_checkpoint, load_checkpoint, reconstruct, sample, register_model, load_model, TrainerBase, _check_sizes, VAEOutput, posterior_forward)
+from .vae import (LAYERS, activation, down_block, up_block, as_model_input,
+                             reconstruction_loss, reduce_loss, save_checkpoint, load_checkpoint,
+                             reconstruct, sample, register_model, load_model, TrainerBase,
+                             _check_sizes, VAEOutput, posterior_forward)
 from .diffaug import translate, random_shifts, augmented_kl
-from .metrics import (labels_of, widest_window, reconstruction_error, generation_error, diversity,
-                                 memorisation, noise_floor, summarize)
+from .metrics import (labels_of, widest_window, reconstruction_error, generation_error,
+                                 diversity, memorisation, noise_floor, summarize)
 
 # %% auto #0
 __all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers',
@@ -31,20 +33,32 @@ __all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', '
            'DAVEGANTrainer', 'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
+class _DAVEGANConstants:
+    "What every DA-VEGAN configuration shares: seed 003's layers, its checks, and how old ones load."
+    # what `vae.down_block`/`up_block` read: 4x4 stride-2 layers, batch norm, leaky ReLU
+    kernel_size, down, up, batch_norm, activation = 4, 'stride', 'transpose', True, 'leaky_relu'
+    # the values of fields added later that rebuild older checkpoints (`vae.saved_config`)
+    legacy = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True)
+
+    def __post_init__(self):
+        self._check_shape()
+        self._check_numbers()
+
+    @property
+    def ndim(self) -> int: return len(self.shape) - 1
+
+
+# %% ../nbs/03_betavae_gan.ipynb #b11dd984
 @dataclass
-class DAVEGANConfig:
+class DAVEGANConfig(_DAVEGANConstants):
     "Everything that defines a DA-VEGAN model and how it is trained; saved with its weights."
-    # input shape (C, *spatial); every side must be 4 x 2^(number of stride-2 layers)
-    shape: tuple = (1, 64, 64)
+    shape: tuple = (1, 64, 64) # input (C, *spatial); each side 4 x 2^(stride-2 layers)
     latent_dim: int = 32 # z_dim
-    # encoder's stride-2 layers (its last layer, 4x4 valid, has 2 z_dim filters)
-    enc_filters: tuple = (16, 16, 32, 64)
-    # generator: the 4x4 valid layer, then the stride-2 layers (the last one outputs C)
-    gen_filters: tuple = (64, 32, 32, 16)
-    # discriminator's stride-2 layers (its last layer, 4x4 valid, has 1 filter)
-    disc_filters: tuple = (4, 8, 16, 32)
-    # batch norm on the generator's output layer (Table 2: yes, Table 3: no)
-    gen_out_norm: bool = False
+    enc_filters: tuple = (16, 16, 32, 64) # encoder's stride-2 layers (then 4x4 valid, 2 z_dim)
+    gen_filters: tuple = (64, 32, 32, 16) # generator: 4x4 valid layer, stride-2 layers (then C)
+    disc_filters: tuple = (4, 8, 16, 32) # discriminator's stride-2 layers (then 4x4 valid, 1)
+    gen_out_norm: bool = False # batch norm on the generator's output (Table 2: yes, 3: no)
+    encoder_head: str = 'linear' # moments by a plain 4x4 valid conv, or 'table3' (+ BN, leaky ReLU)
     beta: float = 1.0 # weight of the KL term in the encoder loss (eq. 1)
     lambda_vae: float = 1.0 # weight of -log D(G(z_vae)) in the generator loss (eq. 7)
     lambda_noise: float = 1.0 # weight of -log D(G(z_noise)) (eq. 7)
@@ -53,8 +67,7 @@ class DAVEGANConfig:
     lr_disc: float = 4e-5 # of the discriminator
     lr_enc: float = 1e-4 # of the encoder
     batch_size: int = 4 # images per step
-    # 'sum': losses summed over pixels and latent dims per image (the ELBO); 'mean': means
-    reduction: str = 'sum'
+    reduction: str = 'sum' # 'sum': per-image sums over pixels and latent dims (ELBO); 'mean'
     augment_images: bool = True # translate every image the discriminator sees (section 3.3.1)
     augment_latent: bool = True # augment the latent moments in the KL term (section 3.3.2)
     sampled_prior: bool = True # draw the prior means from N(0, 1) in the KL term
@@ -62,32 +75,10 @@ class DAVEGANConfig:
     translate_mode: str = 'periodic' # 'periodic' or 'zero' (DiffAugment)
     latent_strength: tuple = (0.5, 0.5) # strengths s_mu, s_sigma of the latent augmentation
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
-    # the discriminator calls G(z_vae) real (the text) instead of fake (eq. 6)
-    vae_as_real: bool = False
-    # the encoder's moments: 'linear' (a plain 4x4 valid convolution) or 'table3' (+ batch norm,
-    # leaky ReLU)
-    encoder_head: str = 'linear'
-    # 'separate': G(z_vae) and G(z_noise) in two generator calls (own batch statistics); 'joint':
-    # one
-    noise_batch: str = 'separate'
-    # recompute the generator's batch-norm statistics from prior batches before scoring
-    # (`refresh_batch_norm`)
-    refresh_bn: bool = True
-    # the values of fields added later that rebuild older checkpoints (`vae.load_model`)
-    legacy: ClassVar[dict] = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True)
-    # what `vae.down_block`/`up_block` read: seed 003's 4x4 stride-2 layers with leaky ReLU
-    kernel_size: ClassVar[int] = 4
-    down: ClassVar[str] = 'stride'
-    up: ClassVar[str] = 'transpose'
-    batch_norm: ClassVar[bool] = True
-    activation: ClassVar[str] = 'leaky_relu'
+    vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text), not fake (eq. 6)
+    noise_batch: str = 'separate' # G(z_vae), G(z_noise) in two generator calls, or 'joint' (one)
+    refresh_bn: bool = True # generator BN statistics from prior batches before scoring
 
-    def __post_init__(self):
-        self._check_shape()
-        self._check_numbers()
-
-    @property
-    def ndim(self) -> int: return len(self.shape) - 1
 
 # %% ../nbs/03_betavae_gan.ipynb #cd4adaeb
 @patch
@@ -233,9 +224,10 @@ def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch
     opts['disc'].step()
     seen = torch.cat([real, fake_vae, fake_noise])
     _, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
-    loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean() + cfg.lambda_noise*F.softplus(-d_noise).mean()
-              + cfg.lambda_rec*rec)
-    return loss_d, loss_g, torch.sigmoid(d_real).mean().detach(), torch.sigmoid(d_noise).mean().detach()
+    loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean()
+              + cfg.lambda_noise*F.softplus(-d_noise).mean() + cfg.lambda_rec*rec)
+    p_real, p_noise = (torch.sigmoid(d).mean().detach() for d in (d_real, d_noise))
+    return loss_d, loss_g, p_real, p_noise
 def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.Tensor:
     """Logits of G(z_vae), then (with the GAN) of G(z_noise): in two
     calls, or in one batch (`noise_batch`)."""
@@ -362,7 +354,7 @@ def set_scores(generated, # generated structures (N, *spatial): phase labels
 
 
 # %% ../nbs/03_betavae_gan.ipynb #7a09f67d
-def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (anything with encode, decode and cfg)
+def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (with encode, decode and cfg)
                       images, # the training structures: phase labels (N, *spatial)
                       n_samples:int=256, # structures generated from z ~ N(0, I)
                       seed:int=0, # seed of the generated samples
@@ -440,7 +432,8 @@ class DAVEGANTrainer(TrainerBase):
         model = DAVEGAN(model) if isinstance(model, DAVEGANConfig) else model
         self.labels = _training_labels(images, model.cfg)
         self.x = as_model_input(self.labels, model.cfg).to(self.device)
-        self.model, self.opts, self.callbacks = model.to(self.device), make_optimizers(model), callbacks
+        self.model, self.callbacks = model.to(self.device), callbacks
+        self.opts = make_optimizers(model)
         self.log_every = check_int('log_every', log_every)
         self.eval_samples = check_int('eval_samples', eval_samples)
         self.eval_every = None if eval_every is None else check_int('eval_every', eval_every)
@@ -463,7 +456,8 @@ def training_state(self:DAVEGANTrainer) -> dict:
 def load_training_state(self:DAVEGANTrainer, state:dict):
     "Restore what `training_state` saved."
     for k, o in self.opts.items(): o.load_state_dict(state['optimizers'][k])
-    self.history, self.evals, self.step, self.count = state['history'], state['evals'], state['step'], state['count']
+    self.history, self.evals = state['history'], state['evals']
+    self.step, self.count = state['step'], state['count']
     self.order, self.sums = state['order'], state['sums'].to(self.device)
 
 # %% ../nbs/03_betavae_gan.ipynb #326931dc
@@ -533,7 +527,7 @@ def fit(self:DAVEGANTrainer,
     return self.history
 
 # %% ../nbs/03_betavae_gan.ipynb #a4e05937
-def load_davegan(path, # a checkpoint written by `DAVEGANTrainer` (or `save_checkpoint` of a DAVEGAN)
+def load_davegan(path, # a checkpoint of `DAVEGANTrainer` (or `save_checkpoint` of a DAVEGAN)
                  device=None, # where to put the model
                 ) -> DAVEGAN:
     "Rebuild a saved DA-VEGAN from its configuration and weights."

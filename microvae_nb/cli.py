@@ -16,13 +16,15 @@ from fastcore.basics import patch
 from fastcore.script import call_parse
 
 from . import __version__
-from .data import (load_microstructure, crops, show_images, to_model_input, layout, check_choice, check_int,
-                              check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw, as_labels, binarize)
-from .metrics import indicator, two_point_correlation, reconstruction_error, widest_window
-from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample, png_bytes,
-                             resolve_device)
-from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config, set_scores,
-                                     sample_scores, output_labels)
+from .data import (load_microstructure, crops, show_images, to_model_input, layout,
+                              check_choice, check_int, check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES,
+                              read_raw, as_labels, binarize)
+from .metrics import (indicator, two_point_correlation, reconstruction_error,
+                                 widest_window)
+from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample,
+                             png_bytes, resolve_device)
+from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
+                                     set_scores, sample_scores, output_labels)
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'correlation_length', 'describe', 'describe_figure', 'ScriptError', 'exit_on_user_error',
@@ -157,7 +159,7 @@ def _threshold(threshold:str|None):
 # %% ../nbs/08_cli.ipynb #28c9e65e
 @call_parse
 @exit_on_user_error
-def microvae_describe(data:str='alloy', # bundled example name, image/array file, or folder of slices
+def microvae_describe(data:str='alloy', # example name, image/array file, or folder of slices
                       out:str='runs/describe', # run folder for the figure and stats.json
                       phase:int=1, # phase whose two-point statistics are summarised
                       threshold:str=None, # binarise grey values: a number or 'otsu'
@@ -177,7 +179,8 @@ def microvae_describe(data:str='alloy', # bundled example name, image/array file
     fractions = ', '.join(f'phase {p}: {v:.3f}' for p, v in enumerate(stats['volume_fractions']))
     length = stats['correlation_length']
     print(f'{data}: shape {tuple(stats["shape"])}, {stats["n_phases"]} phases ({fractions})')
-    print(f'correlation length of phase {phase}: ' + (f'{length:.2f} pixels' if length is not None else 'undefined'))
+    shown = 'undefined' if length is None else f'{length:.2f} pixels'
+    print(f'correlation length of phase {phase}: {shown}')
     print(f'wrote {fig_path} and {json_path}')
 
 # %% ../nbs/08_cli.ipynb #d821a87c
@@ -288,7 +291,8 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
         raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: '
                          'pass a smaller --size, --n_crops N for N random crops, or a smaller '
                          '--batch_size')
-    if resume and (out/'training.npy').is_file() and not np.array_equal(np.load(out/'training.npy'), images):
+    saved = out/'training.npy'
+    if resume and saved.is_file() and not np.array_equal(np.load(saved), images):
         raise ValueError(f'These images are not the training set of the run in {out} (its '
                          'training.npy)')
 
@@ -360,7 +364,7 @@ def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.n
 # %% ../nbs/08_cli.ipynb #93b38050
 def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, steps:int,
                    info:dict, seed:int) -> dict:
-    "The run folder's results (256 samples, reconstructions, history, metrics, figures); the metrics."
+    "The run folder's results (256 samples, reconstructions, history, metrics, figures); metrics."
     samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
     rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
     metrics = set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
@@ -393,16 +397,17 @@ def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
             f'microvae_train --resume --out {out} --epochs {epochs}')
 
 # %% ../nbs/08_cli.ipynb #e990c872
-def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overrides:dict) -> tuple:
-    """Everything a run needs, checked before anything is written:
-    its labels and its model's configuration."""
+def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overrides:dict,
+                 device) -> tuple:
+    "Everything a run needs, checked before anything is written: labels, configuration, device."
     images = np.asarray(_labels_for_training(images))
     _check_run_folder(out, resume, force)
     # one channel for two phases, one-hot for more
     shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])
     cfg = _run_config(out, resume, s.model, shape, s.latent_dim, s.beta, s.batch_size, overrides)
     _check_training_set(images, out, resume, getattr(cfg, 'batch_size', s.batch_size))
-    return images, cfg
+    return images, cfg, resolve_device(device)
+
 
 # %% ../nbs/08_cli.ipynb #16a50ff7
 def train_run(images, # training structures: phase labels (N, *spatial)
@@ -427,8 +432,7 @@ def train_run(images, # training structures: phase labels (N, *spatial)
     settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], seed=seed,
                                   latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                                   eval_every=eval_every) | (crop or {}))
-    images, cfg = _prepare_run(images, out, resume, force, settings, overrides)
-    device = resolve_device(device)
+    images, cfg, device = _prepare_run(images, out, resume, force, settings, overrides, device)
     undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)),
                       images)
     start = time.perf_counter()
@@ -456,7 +460,7 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
 # %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
 @exit_on_user_error
-def microvae_train(data:str=None, # bundled name, image/array file, or folder of slices (default: alloy)
+def microvae_train(data:str=None, # example name, image/array file, or folder of slices (alloy)
                    out:str='runs/alloy', # run folder
                    model:str=None, # 'davegan' (default) or 'vae'
                    epochs:int=2500, # passes through the crops (DA-VEGAN: N / batch size steps each)
@@ -466,15 +470,14 @@ def microvae_train(data:str=None, # bundled name, image/array file, or folder of
                    beta:float=None, # weight of the KL term (default 1)
                    batch_size:int=None, # crops per step (default 4)
                    threshold:str=None, # binarise grey values: a number or 'otsu'
-                   eval_every:int=None, # steps between evaluations in training (default 0: at the end)
+                   eval_every:int=None, # steps between evaluations in training (default 0: at end)
                    device:str=None, # 'cuda' or 'cpu'; default cuda when available
                    seed:int=None, # random seed (default 0)
                    resume:bool=False, # continue the run in --out up to --epochs, with its settings
                    force:bool=False, # replace an existing run in --out
                    quiet:bool=False, # no progress bar
                   ):
-    """Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run
-    folder with checkpoint, figures and metrics.json."""
+    "Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run folder (see the table)."
     out = _out_folder(out)
     _check_run_folder(out, resume, force)
     s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops,
@@ -487,7 +490,7 @@ def microvae_train(data:str=None, # bundled name, image/array file, or folder of
     _print_run(s, len(images), m, out)
 
 # %% ../nbs/08_cli.ipynb #fdc09105
-def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: the middle slice of each volume is drawn)
+def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's middle slice is drawn)
               folder:Path, # where to write
               stem:str='sample', # file names: stem_000.png, ...
               overwrite:bool=False, # replace existing files
@@ -534,7 +537,7 @@ def _stack_ndim(src:str) -> int|None:
     return None
 
 # %% ../nbs/08_cli.ipynb #822fb77f
-def load_structures(src:str, # a set (array file with a stack, folder of images) or one microstructure (name, file, volume)
+def load_structures(src:str, # a set (stack file, folder of images) or one microstructure
                     ndim:int=2, # spatial axes of one structure
                     # crop side when `src` is one microstructure; None: 64, or its smaller side
                     size:int|None=None,
@@ -552,8 +555,8 @@ def load_structures(src:str, # a set (array file with a stack, folder of images)
                              f'structures of {a.shape[1:]}')
         return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
     if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
-        return np.stack([load_microstructure(f,
-                                             threshold) for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES])
+        files = [f for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
+        return np.stack([load_microstructure(f, threshold) for f in files])
     ms = load_microstructure(src, threshold)
     if ms.ndim != ndim:
         raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is '
@@ -600,7 +603,7 @@ def _print_scores(scores:dict, indent:int=20):
 # %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
 @exit_on_user_error
-def microvae_eval(generated:str, # generated (or reconstructed) structures: a stack file, a folder of images, ...
+def microvae_eval(generated:str, # generated (or reconstructed) structures: stack file or folder
                   # the real structures: a stack file, a folder, or one microstructure to crop
                   reference:str='alloy',
                   # crop side for one microstructure (default: the other set's structure size)

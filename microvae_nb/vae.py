@@ -75,7 +75,7 @@ class VAEConfig:
 @patch
 def _check(self:VAEConfig):
     "Options from their sets, sizes >= 1, beta finite; a conv net's sides divide by its halvings."
-    self.shape, self.filters, self.hidden = tuple(self.shape), tuple(self.filters), tuple(self.hidden)
+    for name in ('shape', 'filters', 'hidden'): setattr(self, name, tuple(getattr(self, name)))
     nd = len(self.shape) - 1
     check_choice('arch', self.arch, ('conv', 'mlp'))
     if self.arch == 'conv':
@@ -300,7 +300,7 @@ def seed001_config(latent_dim:int=32, # latent size (the seed also tried 12 and 
                      batch_norm=False, activation='relu', recon='bce', beta=0.1, reduction='mean')
 
 # %% ../nbs/02_vae.ipynb #c8bbe838
-def as_model_input(images, # model input (N, C, *spatial), or labels / images in [0, 1]: (N, *spatial) or one structure
+def as_model_input(images, # model input (N, C, *spatial), or labels or values in [0, 1] (N, *spatial)
                    cfg:VAEConfig, # the model's configuration
                   ) -> torch.Tensor:
     """Float model input (N, *cfg.shape), checked: values in [0, 1], no
@@ -429,7 +429,7 @@ def _check_contract(model:nn.Module, # a registered model built from a tiny conf
         with torch.no_grad(): assert torch.equal(loaded(x).recon, model(x).recon)
 
 # %% ../nbs/02_vae.ipynb #fe8434ca
-def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device, or None for cuda when available
+def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device; None: cuda when available
                   ) -> torch.device:
     "The torch device asked for, or a one-line error when it is not there."
     try: dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -471,7 +471,8 @@ class TrainerBase:
         self.device, self.seed = resolve_device(device), check_int('seed', seed, 0)
         torch.manual_seed(self.seed)
         self.rng = torch.Generator(device=self.device).manual_seed(self.seed)
-        self.checkpoint, self.resume, self.progress = (Path(checkpoint) if checkpoint else None), resume, progress
+        self.checkpoint = Path(checkpoint) if checkpoint else None
+        self.resume, self.progress = resume, progress
         if resume and self.checkpoint is None:
             raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
@@ -526,7 +527,8 @@ def _stop_if_not_finite(self:TrainerBase,
     if all(math.isfinite(v) for v in logs.values()): return
     kept = 'no checkpoint was kept'
     if self.checkpoint is not None and self.checkpoint.exists():
-        kept = f'the last good checkpoint is {self.checkpoint} ({self.unit} {load_checkpoint(self.checkpoint)[self.unit]})'
+        last = load_checkpoint(self.checkpoint)[self.unit]
+        kept = f'the last good checkpoint is {self.checkpoint} ({self.unit} {last})'
     raise FloatingPointError(f'A loss became non-finite {where} ({logs}); training stopped and '
                              f'{kept}')
 
@@ -613,7 +615,8 @@ def training_state(self:Trainer) -> dict:
 def load_training_state(self:Trainer, state:dict):
     "Restore what `training_state` saved."
     self.opt.load_state_dict(state['optimizer'])
-    self.history, self.epoch, self.best, self.waited = state['history'], state['epoch'], state['best'], state['waited']
+    self.history, self.epoch = state['history'], state['epoch']
+    self.best, self.waited = state['best'], state['waited']
     self.best_state = state['model'] if math.isfinite(self.best) else None
 
 # %% ../nbs/02_vae.ipynb #2ef6e10d
