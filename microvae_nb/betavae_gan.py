@@ -34,7 +34,7 @@ __all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', '
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
 class _DAVEGANConstants:
-    "What every DA-VEGAN configuration shares: seed 003's layers, its checks, and how old ones load."
+    "What every DA-VEGAN configuration shares: seed 003's layers, its checks, how old ones load."
     # what `vae.down_block`/`up_block` read: 4x4 stride-2 layers, batch norm, leaky ReLU
     kernel_size, down, up, batch_norm, activation = 4, 'stride', 'transpose', True, 'leaky_relu'
     # the values of fields added later that rebuild older checkpoints (`vae.saved_config`)
@@ -77,7 +77,7 @@ class DAVEGANConfig(_DAVEGANConstants):
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
     vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text), not fake (eq. 6)
     noise_batch: str = 'separate' # G(z_vae), G(z_noise) in two generator calls, or 'joint' (one)
-    refresh_bn: bool = True # generator BN statistics from prior batches before scoring
+    refresh_bn: bool = False # generator BN statistics from prior batches before scoring
 
 
 # %% ../nbs/03_betavae_gan.ipynb #cd4adaeb

@@ -450,9 +450,9 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
           f'{m["seconds"]:.0f} s on {m["device"]}')
     lo, hi = m['e_gen_ci']
     print(f'phase {m["phase"]}: E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])} (95 % interval '
-          f"""{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])}),
-          diversity {_fmt(m["diversity"])}"""
-          f'(data {_fmt(m["diversity_data"])}), copies {100*m["copy_fraction"]:.0f} %')
+          f'{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])})')
+    print(f'diversity {_fmt(m["diversity"])} (data {_fmt(m["diversity_data"])}), '
+          f'copies {100*m["copy_fraction"]:.0f} %')
     print('other phases: ' + '; '.join(f'{k}: E_rec {_fmt(v["e_rec"])}, E_gen {_fmt(v["e_gen"])}'
                                        for k, v in m['by_phase'].items() if k != str(m['phase'])))
     print(f'wrote {out}/')

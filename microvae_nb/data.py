@@ -251,7 +251,7 @@ def as_labels(a, # raw image values
     return np.searchsorted(values, a).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #462b2eab
-def load_microstructure(src, # example name, file (.npy/.npz/.png/.tif/.bmp), folder of slices, array
+def load_microstructure(src, # example name, file (.npy/.npz/.png/.tif/.bmp), slice folder, array
                         # binarise grey values: a number or 'otsu'; None keeps labels
                         threshold:float|str|None=None,
                         # at most this many distinct values count as phase labels

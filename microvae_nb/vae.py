@@ -300,7 +300,7 @@ def seed001_config(latent_dim:int=32, # latent size (the seed also tried 12 and 
                      batch_norm=False, activation='relu', recon='bce', beta=0.1, reduction='mean')
 
 # %% ../nbs/02_vae.ipynb #c8bbe838
-def as_model_input(images, # model input (N, C, *spatial), or labels or values in [0, 1] (N, *spatial)
+def as_model_input(images, # model input (N, C, *spatial), or labels/values in [0, 1] (N, *spatial)
                    cfg:VAEConfig, # the model's configuration
                   ) -> torch.Tensor:
     """Float model input (N, *cfg.shape), checked: values in [0, 1], no
