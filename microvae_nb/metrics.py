@@ -308,15 +308,15 @@ def _cross(a:torch.Tensor, fb:torch.Tensor, dims:tuple) -> torch.Tensor:
     fa = torch.fft.rfftn(a.float(), dim=tuple(d - 1 for d in dims))
     return torch.fft.irfftn(fa[:, None].conj()*fb[None], s=a.shape[1:], dim=dims)
 
-def _agreement(gi:torch.Tensor, t:torch.Tensor, ft:list, phases:list, background) -> torch.Tensor:
-    """Agreement (A, B) at the best shift: of all pixels, or the
-    IoU of the phases other than `background`."""
+def _agreement(gi:torch.Tensor, ft:list, phases:list, background, fg:tuple|None) -> torch.Tensor:
+    """Agreement (A, B) at the best shift: of all pixels, or the IoU of the phases other than
+    `background` (`fg`: the training foreground's spectrum and pixel counts)."""
     dims = tuple(range(2, gi.ndim + 1))
     same = sum(_cross(gi == p, f, dims) for p, f in zip(phases, ft) if p != background)
     if background is None: return same.flatten(2).amax(2)/math.prod(gi.shape[1:])
-    fg_g, fg_t = (gi != background), (t != background)
-    union = (fg_g.flatten(1).sum(1)[:, None, None] + fg_t.flatten(1).sum(1)[None, :, None]
-             - _cross(fg_g, ft[-1], dims).flatten(2))
+    fg_g, (f_fg, n_fg) = gi != background, fg
+    union = (fg_g.flatten(1).sum(1)[:, None, None] + n_fg[None, :, None]
+             - _cross(fg_g, f_fg, dims).flatten(2))
     return (same.flatten(2)/union.clamp(min=1)).amax(2)
 
 
@@ -338,9 +338,10 @@ def best_match(generated, # generated structures (N, *spatial): labels or model 
     phases = list(range(int(max(g.max(), t.max())) + 1))
     spatial = tuple(range(1, t.ndim))
     ft = [torch.fft.rfftn((t == p).float(), dim=spatial) for p in phases]
-    if background is not None: ft.append(torch.fft.rfftn((t != background).float(), dim=spatial))
+    fg = None if background is None else (torch.fft.rfftn((t != background).float(), dim=spatial),
+                                          (t != background).flatten(1).sum(1))
     step = max(1, chunk_elements//(len(t)*math.prod(g.shape[1:])))
-    agreement = torch.cat([_agreement(g[i:i + step], t, ft, phases, background)
+    agreement = torch.cat([_agreement(g[i:i + step], ft, phases, background, fg)
                            for i in range(0, len(g), step)])
     best = agreement.max(1)
     return _like(best.values, generated), _like(best.indices, generated)
