@@ -306,22 +306,29 @@ def hashin_shtrikman_c11(vf:float, # volume fraction of phase 1 (the stiffer one
     return float(bound(soft, 1 - soft)), float(bound(1 - soft, soft))
 
 # %% ../nbs/07_mechanics.ipynb #76567e64
-def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed:int) -> tuple:
+def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed:int,
+                  sigmas=None) -> tuple:
     "Filter widths and volume fraction of every structure of the data set, reproducibly."
     check_choice('len(shape)', ndim, (2, 3))
     check_finite('vf_range', vf_range, 0, 1)
-    filters = np.repeat(np.array(grf_filter_grid(widths, ndim)), n_per_filter, axis=0)
+    families = grf_filter_grid(widths, ndim) if sigmas is None else check_finite('sigmas', sigmas, 0)
+    if np.ndim(families) != 2 or np.shape(families)[1] != ndim:
+        raise ValueError(f'sigmas needs one filter width per axis ({ndim}) for each family, got '
+                         f'{sigmas}')
+    filters = np.repeat(np.array(families, dtype=np.float64), n_per_filter, axis=0)
     vf = np.random.default_rng(seed).uniform(*vf_range, len(filters))
     return filters, vf
 
 # %% ../nbs/07_mechanics.ipynb #e77c47d3
-def _build_chunk(filters, vf, shape, seeds, E, nu, **kwargs) -> dict:
-    "Structures, their filter widths, volume fractions and C11 for one chunk of the data set."
+def _build_chunk(filters, vf, shape, seeds, E, nu, full=False, **kwargs) -> dict:
+    """Structures, their filter widths, volume fractions and C11 (and
+    the whole stiffness matrix) for one chunk of the data set."""
     structures = np.concatenate([gaussian_random_field(shape, tuple(s), vf=v, seed=int(k))
                                  for s, v, k in zip(filters, vf, seeds)])
+    C = effective_stiffness(structures, E=E, nu=nu, ndim=len(shape), full=full, **kwargs)
     return dict(structures=structures, sigma=filters,
                 vf=structures.reshape(len(structures), -1).mean(1),
-                c11=effective_stiffness(structures, E=E, nu=nu, ndim=len(shape), **kwargs))
+                c11=C[:, 0, 0] if full else C, **(dict(stiffness=C) if full else {}))
 
 # %% ../nbs/07_mechanics.ipynb #a496664b
 def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool,
@@ -345,9 +352,11 @@ def stiffness_dataset(path, # the .npz file to write
                       shape:tuple=(32, 32, 32), # (H, W): plane strain; (D, H, W): 3D
                       n_per_filter:int=2, # structures per filter (seed 002: about 140 at 51^3)
                       widths:tuple=(1., 2., 4., 8.), # filter widths per axis (4: 64 filters in 3D)
+                      sigmas=None, # filter families to use instead: one width per axis each
                       vf_range:tuple=(0.2, 0.8), # hard-phase volume fractions, drawn uniformly
                       E=(2.4, 120.0), # Young's moduli of the soft (0) and hard (1) phase, GPa
                       nu=0.3, # Poisson ratio(s)
+                      full:bool=False, # also store the whole Mandel stiffness matrix (`stiffness`)
                       chunk_size:int=32, # structures per saved chunk
                       seed:int=0, # seed of the whole data set
                       overwrite:bool=False, # replace an existing file at `path`
@@ -362,9 +371,10 @@ def stiffness_dataset(path, # the .npz file to write
     shape = tuple(check_int('shape', s) for s in shape)
     chunk_size = check_int('chunk_size', chunk_size)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
-                                vf_range, seed)
+                                vf_range, seed, sigmas)
     parts = path.with_name(path.name + '.parts')
-    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, **kwargs)
+    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, full=full,
+                  **kwargs)
     np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(E), nu=np.asarray(nu))
     for f in parts.glob('chunk_*.npz'): f.unlink()
     parts.rmdir()

@@ -22,16 +22,16 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 from fastcore.meta import delegates
 
-from .data import to_model_input, check_choice, check_int, check_finite
+from .data import to_model_input, check_choice, check_int, check_finite, as_tensor
 
 # %% auto #0
 __all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
            'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE',
-           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'save_checkpoint',
-           'load_checkpoint', 'saved_config', 'load_model', 'load_vae', 'resolve_device', 'rng_states',
-           'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb',
-           'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer',
-           'static_explorer']
+           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'build_model',
+           'save_checkpoint', 'load_checkpoint', 'saved_config', 'load_model', 'load_vae', 'resolve_device',
+           'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode', 'reconstruct', 'sample',
+           'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames',
+           'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -320,6 +320,13 @@ def register_model(kind:str, # the name stored in checkpoints
 
 register_model('vae', VAE, VAEConfig)
 
+# %% ../nbs/02_vae.ipynb #8a07f6ed
+def build_model(cfg) -> nn.Module:
+    "A new model of the registered kind whose configuration class `cfg` is."
+    for model_cls, config_cls in MODELS.values():
+        if type(cfg) is config_cls: return model_cls(cfg)
+    raise ValueError(f'{type(cfg).__name__} is not the configuration of a registered model')
+
 # %% ../nbs/02_vae.ipynb #99e1938f
 def save_checkpoint(path, # file to write (.pt)
                     model:nn.Module, # a registered model (VAE, DAVEGAN, ...)
@@ -363,7 +370,7 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     return state | dict(kind=state.get('kind', 'vae'))
 
 # %% ../nbs/02_vae.ipynb #2051e366
-MODEL_MODULES = ('microvae_nb.betavae_gan',)  # the package's other modules that register models
+MODEL_MODULES = ('microvae_nb.betavae_gan', 'microvae_nb.vaereg_gmm')  # the package's other modules that register models
 
 def _known(kind:str) -> bool:
     "Whether `kind` is registered, after importing the package's model modules if it is not yet."
@@ -557,15 +564,35 @@ def _interrupt(self:TrainerBase):
                             f'{saved}')
 
 # %% ../nbs/02_vae.ipynb #f077fe00
-def _split(x:torch.Tensor, valid_fraction:float, seed:int, device) -> tuple:
-    "Validation and training parts of x, split reproducibly by `seed`."
+def _as_targets(targets, n:int) -> torch.Tensor:
+    "Properties as finite floats (n, P), one row per image."
+    t = as_tensor(targets, 'targets').float()
+    t = t[:, None] if t.ndim == 1 else t
+    if t.ndim != 2 or len(t) != n:
+        raise ValueError(f'Expected targets of shape ({n},) or ({n}, P), one row per image; got '
+                         f'{tuple(t.shape)}')
+    return t
+
+def _training_data(model:nn.Module, images, targets=None) -> tuple:
+    "The model input and, when given, the targets: tensors with one row per image."
+    x = as_model_input(images, model.cfg)
+    if x.shape[1:] != model.cfg.shape:
+        raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for '
+                         f'{model.cfg.shape}')
+    if getattr(model, 'needs_targets', False) and targets is None:
+        raise ValueError(f'A {model.kind!r} model learns properties: pass targets=')
+    return (x,) if targets is None else (x, _as_targets(targets, len(x)))
+
+# %% ../nbs/02_vae.ipynb #f5421ae8
+def _split(data:tuple, valid_fraction:float, seed:int, device) -> tuple:
+    "Validation and training parts of the tensors in `data` (same rows), split reproducibly by `seed`."
+    n = len(data[0])
     check_finite('valid_fraction', valid_fraction, 0, 1)
-    n_valid = int(round(valid_fraction*len(x)))
-    if n_valid >= len(x):
-        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {len(x)} images to train '
-                         'on')
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
-    return x[order[:n_valid]].to(device), x[order[n_valid:]].to(device)
+    n_valid = int(round(valid_fraction*n))
+    if n_valid >= n:
+        raise ValueError(f'valid_fraction={valid_fraction} leaves none of {n} images to train on')
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return tuple(tuple(t[rows].to(device) for t in data) for rows in (order[:n_valid], order[n_valid:]))
 
 # %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
@@ -574,9 +601,13 @@ class Trainer(TrainerBase):
     unit = 'epoch'
     @delegates(TrainerBase.__init__)
     def __init__(self,
-                 model:VAE|VAEConfig, # the model, or its configuration (built under `seed`)
+                 model:nn.Module, # a registered model, or its configuration (built under `seed`)
                  images, # phase labels (N, *spatial) or model input (N, C, *spatial) in [0, 1]
+                 # properties (N,) or (N, P) learnt with the images (models that predict them)
+                 targets=None,
                  valid_fraction:float=0.1, # share of the images held out for validation (0: none)
+                 # held-out data instead of `valid_fraction`: images, or (images, targets)
+                 valid=None,
                  batch_size:int=64, # samples per step
                  lr:float=1e-3, # Adam learning rate
                  patience:int|None=10, # epochs without improvement before stopping; None: never
@@ -584,12 +615,12 @@ class Trainer(TrainerBase):
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
-        model = VAE(model) if isinstance(model, VAEConfig) else model
-        x = as_model_input(images, model.cfg)
-        if x.shape[1:] != model.cfg.shape:
-            raise ValueError(f'Images of shape {tuple(x.shape[1:])} do not fit a model for '
-                             f'{model.cfg.shape}')
-        self.valid, self.train = _split(x, valid_fraction, self.seed, self.device)
+        model = model if isinstance(model, nn.Module) else build_model(model)
+        data = _training_data(model, images, targets)
+        if valid is None: self.valid, self.train = _split(data, valid_fraction, self.seed, self.device)
+        else:
+            held = _training_data(model, *(valid if isinstance(valid, tuple) else (valid,)))
+            self.valid, self.train = [tuple(t.to(self.device) for t in d) for d in (held, data)]
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
         self.model = model.to(self.device)
@@ -621,22 +652,23 @@ def load_training_state(self:Trainer, state:dict):
 
 # %% ../nbs/02_vae.ipynb #2ef6e10d
 @patch
-def _run_epoch(self:Trainer, x:torch.Tensor, train:bool) -> dict:
-    "Mean loss terms over one pass through x (with optimiser steps when training)."
+def _run_epoch(self:Trainer, data:tuple, train:bool) -> dict:
+    "Mean of every loss term over one pass through the data (with optimiser steps when training)."
     self.model.train(train)
-    order = (torch.randperm(len(x), generator=self.rng, device=self.device) if train
-             else torch.arange(len(x), device=self.device))
-    sums = torch.zeros(3, device=self.device)
+    n = len(data[0])
+    order = (torch.randperm(n, generator=self.rng, device=self.device) if train
+             else torch.arange(n, device=self.device))
+    sums = {}
     with torch.set_grad_enabled(train):
-        for i in range(0, len(x), self.batch_size):
-            xb = x[order[i:i + self.batch_size]]
-            terms = self.model.loss(xb, self.model(xb))
+        for i in range(0, n, self.batch_size):
+            xb, *rest = (t[order[i:i + self.batch_size]] for t in data)
+            terms = self.model.loss(xb, self.model(xb), *rest)
             if train:
                 self.opt.zero_grad()
                 terms.total.backward()
                 self.opt.step()
-            sums += torch.stack([terms.total, terms.rec, terms.kl]).detach()*len(xb)
-    return dict(zip(('loss', 'rec', 'kl'), (sums/len(x)).tolist()))
+            for k, v in vars(terms).items(): sums[k] = sums.get(k, 0) + v.detach()*len(xb)
+    return {('loss' if k == 'total' else k): float(v)/n for k, v in sums.items()}
 
 # %% ../nbs/02_vae.ipynb #5245400f
 @patch
@@ -667,7 +699,7 @@ def fit(self:Trainer,
         bar = tqdm(range(self.epoch, epochs), disable=not self.progress, desc='epochs')
         for epoch in bar:
             logs = {f'train_{k}': v for k, v in self._run_epoch(self.train, True).items()}
-            if len(self.valid):
+            if len(self.valid[0]):
                 logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
             self._stop_if_not_finite(logs, f'in epoch {epoch + 1}')
             stop = self._record(logs)

@@ -1,0 +1,122 @@
+"""The VAE-regression experiments of 05_vaereg_gmm, run in the background and kept small under nbs/results/vaereg/.
+
+    python benchmarks/vaereg_study.py inverse              # mixture (K=2) and Gaussian prior on the two-morphology set
+    python benchmarks/vaereg_study.py forward --seeds 0,1,2,3,4   # VAE-Reg, Reg-only, VAE + regressors, S2 + regressors
+    python benchmarks/vaereg_study.py multi                # C11, C22, C12 together (appendix 0.C)
+
+Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
+with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
+validation loss (seed 002), at most --epochs epochs (default 40), on a 60/20/20 split (`split_indices`). Each part writes JSON
+(predictions on the test split, histories, seconds) and small model-only checkpoints; the notebook computes every
+number from them.
+"""
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+import torch
+
+from microvae_nb.mechanics import load_stiffness_dataset
+from microvae_nb.vae import Trainer, seed000_config, save_checkpoint, encode
+from microvae_nb.vaereg_gmm import property_config, balanced_scales, split_indices, predict
+from microvae_nb.metrics import s2_descriptor
+
+RESULTS = Path('nbs/results/vaereg')
+SMALL = dict(shape=(1, 32, 32), dense=256, head=128)   # the chapter's widths (paper: 2048 and 1024)
+
+
+def train(cfg_or_model, x, c, tr, va, seed, epochs):
+    "Train with seed 002's settings; the trained model, its history and the seconds it took."
+    t0 = time.time()
+    kw = dict(batch_size=8, lr=5e-4, patience=10, seed=seed, progress=False)
+    if c is None: trainer = Trainer(cfg_or_model, x[tr], valid=x[va], **kw)
+    else: trainer = Trainer(cfg_or_model, x[tr], c[tr], valid=(x[va], c[va]), **kw)
+    history = trainer.fit(epochs)
+    return trainer.model, history, time.time() - t0
+
+
+def vaereg_config(c_train, x_train, **kwargs):
+    "The chapter's configuration with balanced scales."
+    cfg = property_config(c_train, **SMALL, **kwargs)
+    return property_config(c_train, **SMALL, **kwargs, **balanced_scales(cfg, x_train, c_train))
+
+
+def latent_regressors(z_train, c_train, z_test):
+    "Linear, MLP, Gaussian-process and support-vector regression on standardised features."
+    from sklearn.linear_model import LinearRegression
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, WhiteKernel, ConstantKernel
+    from sklearn.svm import SVR
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.pipeline import make_pipeline
+    kernel = ConstantKernel()*RBF() + WhiteKernel()
+    models = dict(linear=LinearRegression(), mlp=MLPRegressor(hidden_layer_sizes=(64, 64), max_iter=1000, early_stopping=True,
+                                                  random_state=0),
+                  gpr=GaussianProcessRegressor(kernel, normalize_y=True, random_state=0),
+                  svr=SVR(C=10*float(np.std(c_train)), epsilon=0.01*float(np.std(c_train))))
+    return {k: make_pipeline(StandardScaler(), m).fit(z_train, c_train).predict(z_test).tolist()
+            for k, m in models.items()}
+
+
+def forward(seed, epochs):
+    d = load_stiffness_dataset(RESULTS/'grf32.npz')
+    x, c = d['structures'], d['c11']
+    tr, va, te = split_indices(len(x), seed=seed)
+    out = dict(seed=seed, true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
+    cfg = vaereg_config(c[tr], x[tr])
+    for name, cfg_i in [('vaereg', cfg), ('regonly', property_config(c[tr], **SMALL, reg_scale=cfg.reg_scale,
+                                                                    style_weight=0., kl_weight=0.))]:
+        model, hist, sec = train(cfg_i, x, c, tr, va, seed, epochs)
+        out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
+        out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
+        if seed == 0: save_checkpoint(RESULTS/f'forward/{name}_seed0.pt', model, overwrite=True)
+    vae, hist, sec = train(seed000_config(16, shape=(1, 32, 32)), x, None, tr, va, seed, epochs)
+    out['seconds']['vae'], out['epochs']['vae'] = sec, len(hist['train_loss'])
+    if seed == 0: save_checkpoint(RESULTS/'forward/vae_seed0.pt', vae, overwrite=True)
+    z = encode(vae, x).numpy()
+    out['pred'] |= {f'vae_{k}': v for k, v in latent_regressors(z[tr], c[tr], z[te]).items()}
+    from microvae_nb.pca_dmaps import PCA
+    s2 = s2_descriptor(x, limit_to=8).numpy()
+    pca = PCA(20).fit(s2[tr])
+    f = pca.transform(s2)
+    out['pred'] |= {f's2_{k}': v for k, v in latent_regressors(f[tr], c[tr], f[te]).items()
+                    if k in ('linear', 'gpr')}
+    (RESULTS/'forward').mkdir(parents=True, exist_ok=True)
+    (RESULTS/f'forward/seed{seed}.json').write_text(json.dumps(out))
+    print(f'forward seed {seed}: ' + ', '.join(f'{k} {v:.0f} s' for k, v in out['seconds'].items()), flush=True)
+
+
+def inverse(seed, epochs):
+    d = load_stiffness_dataset(RESULTS/'two32.npz')
+    x, c = d['structures'], d['c11']
+    tr, va, te = split_indices(len(x), seed=seed)
+    for prior in ('mixture', 'gaussian'):
+        model, hist, sec = train(vaereg_config(c[tr], x[tr], prior=prior), x, c, tr, va, seed, epochs)
+        save_checkpoint(RESULTS/f'inverse/{prior}.pt', model, overwrite=True)
+        (RESULTS/f'inverse/{prior}.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed)))
+        print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
+
+
+def multi(seed, epochs):
+    d = load_stiffness_dataset(RESULTS/'grf32.npz')
+    x, C = d['structures'], d['stiffness']
+    c = np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)     # C11, C22, C12
+    tr, va, te = split_indices(len(x), seed=seed)
+    model, hist, sec = train(vaereg_config(c[tr], x[tr]), x, c, tr, va, seed, epochs)
+    save_checkpoint(RESULTS/'multi/vaereg.pt', model, overwrite=True)
+    out = dict(seed=seed, test=te.tolist(), true=c[te].tolist(), pred=predict(model, x[te])[0].tolist(),
+               seconds=sec, epochs=len(hist['train_loss']))
+    (RESULTS/'multi/result.json').write_text(json.dumps(out))
+    print(f'multi: {out["epochs"]} epochs, {sec:.0f} s', flush=True)
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('part', choices=['forward', 'inverse', 'multi'])
+    ap.add_argument('--seeds', default='0')
+    ap.add_argument('--epochs', type=int, default=40)
+    ap.add_argument('--threads', type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
+    for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs)
