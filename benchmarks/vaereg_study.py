@@ -102,7 +102,8 @@ def multi(seed, epochs):
     x, C = d['structures'], d['stiffness']
     c = np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)     # C11, C22, C12
     tr, va, te = split_indices(len(x), seed=seed)
-    model, hist, sec = train(vaereg_config(c[tr], x[tr]), x, c, tr, va, seed, epochs)
+    model, hist, sec = train(vaereg_config(c[tr], x[tr], properties=('c11', 'c22', 'c12')), x, c, tr, va,
+                             seed, epochs)
     save_checkpoint(RESULTS/'multi/vaereg.pt', model, overwrite=True)
     out = dict(seed=seed, test=te.tolist(), true=c[te].tolist(), pred=predict(model, x[te])[0].tolist(),
                seconds=sec, epochs=len(hist['train_loss']))
