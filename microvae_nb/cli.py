@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #4851816d
 from __future__ import annotations
-import functools, inspect, json, math, re, shutil, sys, time
+import functools, inspect, json, math, re, shutil, sys, time, warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,11 +25,16 @@ from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sam
                              png_bytes, resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
                                      set_scores, sample_scores, output_labels)
+from .mechanics import stiffness_dataset, load_stiffness_dataset
+from .metrics import mape, r2_score
+from .vaereg_gmm import (STIFFNESS_ENTRIES, property_config, balanced_scales,
+                                    split_indices, predict, propose, physics_check)
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'correlation_length', 'describe', 'describe_figure', 'ScriptError', 'exit_on_user_error',
-           'microvae_describe', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'microvae_train',
-           'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval']
+__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'VAEREG_DEFAULTS', 'correlation_length', 'describe', 'describe_figure', 'ScriptError',
+           'exit_on_user_error', 'microvae_describe', 'training_crops', 'RunSettings', 'run_settings', 'train_run',
+           'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval', 'microvae_label',
+           'labelled_set', 'vaereg_run', 'microvae_design']
 
 # %% ../nbs/08_cli.ipynb #37b11991
 def correlation_length(profile, # radial S2 of one phase, starting at r = 0
@@ -457,12 +462,36 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
                                        for k, v in m['by_phase'].items() if k != str(m['phase'])))
     print(f'wrote {out}/')
 
+# %% ../nbs/08_cli.ipynb #77e73509
+CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'beta', 'batch_size',
+              'eval_every', 'seed')   # what a DA-VEGAN or VAE run's settings are made of
+
+def _train_crops(out:Path, f:dict):
+    "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
+    _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'])
+    _check_run_folder(out, f['resume'], f['force'])
+    s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
+    images = (np.load(out/'training.npy') if f['resume'] else
+              training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed))
+    m = train_run(images, out, epochs=f['epochs'], resume=f['resume'], force=f['force'],
+                  progress=not f['quiet'], device=f['device'], **s.run_arguments())
+    _print_run(s, len(images), m, out)
+
+def _train_vaereg(out:Path, f:dict):
+    "`microvae_train` for VAE-regression (a labelled set), from its flags."
+    _only_for('vaereg', **{k: f[k] for k in ('size', 'n_crops', 'threshold', 'beta', 'eval_every')})
+    m = vaereg_run(f['data'], out, f['epochs'], f['resume'], f['force'], not f['quiet'],
+                   f['device'],
+                   properties=f['properties'] and f['properties'].split(','),
+                   **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed')})
+    _print_vaereg(m, out)
+
 # %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
 @exit_on_user_error
-def microvae_train(data:str=None, # example name, image/array file, or folder of slices (alloy)
+def microvae_train(data:str=None, # example, file or slice folder (alloy); vaereg: a labelled .npz
                    out:str='runs/alloy', # run folder
-                   model:str=None, # 'davegan' (default) or 'vae'
+                   model:str=None, # 'davegan' (default), 'vae', or 'vaereg' (a labelled set)
                    epochs:int=2500, # passes through the crops (DA-VEGAN: N / batch size steps each)
                    size:int=None, # crop side (default 64; DA-VEGAN: 32 or 64)
                    n_crops:int=None, # random crops instead of the non-overlapping grid
@@ -476,18 +505,13 @@ def microvae_train(data:str=None, # example name, image/array file, or folder of
                    resume:bool=False, # continue the run in --out up to --epochs, with its settings
                    force:bool=False, # replace an existing run in --out
                    quiet:bool=False, # no progress bar
+                   prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
+                   properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
                   ):
-    "Train DA-VEGAN (or a VAE) on crops of one microstructure; write a run folder (see the table)."
+    "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
+    flags = dict(locals())
     out = _out_folder(out)
-    _check_run_folder(out, resume, force)
-    s = run_settings(out, resume, data=data, model=model, size=size, n_crops=n_crops,
-                     threshold=threshold, latent_dim=latent_dim, beta=beta,
-                     batch_size=batch_size, eval_every=eval_every, seed=seed)
-    images = (np.load(out/'training.npy') if resume else
-              training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed))
-    m = train_run(images, out, epochs=epochs, resume=resume, force=force, progress=not quiet,
-                  device=device, **s.run_arguments())
-    _print_run(s, len(images), m, out)
+    (_train_vaereg if _is_vaereg(out, model, resume) else _train_crops)(out, flags)
 
 # %% ../nbs/08_cli.ipynb #fdc09105
 def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's middle slice is drawn)
@@ -631,3 +655,218 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
     _print_scores(scores)
     if out: _write_json(Path(out), scores)
+
+# %% ../nbs/08_cli.ipynb #7903a03d
+def _numbers(name:str, # the flag, for the message
+             text, # what was given: '1,2,4' or one number
+             kind:type=float, # int or float
+            ) -> tuple:
+    "A comma-separated flag as a tuple of numbers, or a one-line error naming the flag."
+    try: return tuple(kind(v) for v in str(text).split(','))
+    except ValueError:
+        raise ValueError(f'--{name} must be numbers separated by commas, got {text!r}') from None
+
+# %% ../nbs/08_cli.ipynb #0c48697e
+@call_parse
+@exit_on_user_error
+def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interrupted one resumes
+                   shape:str='32,32', # structure size: H,W (plane strain) or D,H,W (3D)
+                   n_per_filter:int=16, # structures per filter family
+                   widths:str='1,2,4,8', # filter widths per axis (each combination: a family)
+                   vf_range:str='0.2,0.8', # range of the hard-phase fraction, drawn uniformly
+                   E:str='2.4,120', # Young's moduli of the soft and the hard phase (GPa)
+                   nu:float=0.3, # Poisson ratio of both phases
+                   full:bool=False, # also store the whole stiffness matrix (for C22, C12, ...)
+                   seed:int=0, # seed of the set
+                   device:str=None, # 'cuda' or 'cpu'; default cuda when available
+                   force:bool=False, # replace an existing file
+                   quiet:bool=False, # no progress bar
+                  ):
+    "Label GRF structures with their FFT stiffness (seed 002's recipe): structures, sigma, vf, c11."
+    path = Path(out)
+    if path.suffix != '.npz': raise ValueError(f'--out must name a .npz file, got {out}')
+    start = time.perf_counter()
+    d = stiffness_dataset(path, shape=_numbers('shape', shape, int), n_per_filter=n_per_filter,
+                          widths=_numbers('widths', widths),
+                          vf_range=_numbers('vf_range', vf_range),
+                          E=_numbers('E', E), nu=nu, full=full, seed=seed, overwrite=force,
+                          progress=not quiet, device=resolve_device(device))
+    print(f'labelled {len(d["c11"])} structures of {d["structures"].shape[1:]} in '
+          f'{time.perf_counter() - start:.0f} s: C11 {d["c11"].min():.1f} to {d["c11"].max():.1f} '
+          f'GPa; wrote {path}')
+
+# %% ../nbs/08_cli.ipynb #cd9d617e
+def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microvae_label`
+                 properties:tuple=('c11',), # stiffness entries to read
+                ) -> tuple:
+    "Structures, the named properties (N, P), and the moduli E and nu a labelled set was made with."
+    d = load_stiffness_dataset(data)
+    if not {'structures', 'c11'} <= set(d):
+        raise ValueError(f'{data} is not a labelled set (structures and c11): make one with '
+                         'microvae_label')
+    nd = d['structures'].ndim - 1
+    known = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < nd]
+    unknown = [p for p in properties if p not in known]
+    if unknown: raise ValueError(f'--properties can name {known} in {nd}D, got {unknown}')
+    if tuple(properties) != ('c11',) and 'stiffness' not in d:
+        raise ValueError(f'{data} holds C11 only: label it with --full to learn '
+                         f'{",".join(properties)}')
+    pairs = [STIFFNESS_ENTRIES[p] for p in properties]
+    c = (d['c11'][:, None] if tuple(properties) == ('c11',) else
+         np.stack([d['stiffness'][:, i, j] for i, j in pairs], 1))
+    if not np.isfinite(c).all():
+        raise ValueError(f'{data}: {int((~np.isfinite(c)).any(1).sum())} structures have labels that '
+                         'are not finite (NaN or inf); relabel them or leave them out')
+    nu = np.unique(np.atleast_1d(d.get('nu', 0.3)))
+    if len(nu) > 1: raise ValueError(f'{data} uses a Poisson ratio per phase: one is supported')
+    return d['structures'], c, tuple(np.atleast_1d(d.get('E', (2.4, 120.0))).tolist()), float(nu[0])
+
+# %% ../nbs/08_cli.ipynb #74c8e9b2
+def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndarray, E:tuple,
+                   nu:float):
+    "A new run's configuration (chapter sizes, balanced scales), or a resumed run's (config.json)."
+    if resume: return saved_config('vaereg', json.loads((out/'config.json').read_text())['config'])
+    kw = dict(shape=(1, *x.shape[1:]), latent_dim=settings['latent_dim'], prior=settings['prior'],
+              n_components=settings['n_components'], properties=tuple(settings['properties']), E=E,
+              nu=nu, dense=256, head=128)
+    cfg = property_config(c, **kw)
+    return property_config(c, **kw, **balanced_scales(cfg, x, c, seed=settings['seed']))
+
+def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
+    "A new run's settings (defaults and flags), a resumed run's from config.json (flags agree)."
+    if not resume:
+        if 'data' not in given:
+            raise ValueError('--data must name a labelled set (.npz from microvae_label)')
+        return VAEREG_DEFAULTS | dict(model='vaereg') | given
+    saved = json.loads((out/'config.json').read_text())['settings']
+    clash = [f'--{k} {v!r} (the run has {saved[k]!r})' for k, v in given.items()
+             if v is not None and k in saved and saved[k] != v]
+    if clash: raise ValueError(f'--resume continues {out} as it was started: {", ".join(clash)}')
+    return saved
+
+# %% ../nbs/08_cli.ipynb #a1cc3c9b
+VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
+                       batch_size=8, seed=0)   # a new vaereg run's settings, unless given
+
+def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
+               out, # run folder
+               epochs:int=200, # the most epochs to run (early stopping usually ends sooner)
+               resume:bool=False, # continue the run in `out`
+               force:bool=False, # replace an existing run in `out`
+               progress:bool=True, # show a progress bar
+               device=None, # 'cuda', 'cpu', ...; default cuda when available
+               # prior, n_components, latent_dim, properties, batch_size, seed (None:
+               # `VAEREG_DEFAULTS`, or on resume the run's own)
+               **settings,
+              ) -> dict:
+    "Train a VAE-regression model on a labelled set and write a run folder; returns the metrics."
+    out, epochs = _out_folder(out), check_int('epochs', epochs)
+    _check_run_folder(out, resume, force)
+    unknown = set(settings) - set(VAEREG_DEFAULTS)
+    if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
+    given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
+    if 'properties' in given: given['properties'] = list(given['properties'])
+    s = _vaereg_settings(out, resume, given)
+    x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
+    tr, va, te = split_indices(len(x), seed=s['seed'])
+    cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
+    if not resume:
+        if force: (out/'checkpoint.pt').unlink(missing_ok=True)
+        _write_json(out/'config.json', dict(settings=s, config=asdict(cfg)))
+    return _fit_vaereg(cfg, x, c, (tr, va, te), out, epochs, s, resume, progress, device)
+
+# %% ../nbs/08_cli.ipynb #4104c633
+def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:bool, progress:bool,
+                device) -> dict:
+    "Train with seed 002's settings, score the test split, write history.json and metrics.json."
+    tr, va, te = split
+    start = time.perf_counter()
+    trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
+                      patience=10, checkpoint=out/'checkpoint.pt', resume=resume,
+                      progress=progress, device=device, seed=s['seed'])
+    history = trainer.fit(epochs)
+    pred = predict(trainer.model, x[te])[0]
+    names = cfg.properties
+    m = dict(model='vaereg', properties=list(names), epochs=trainer.epoch,
+             device=str(trainer.device),
+             seconds=time.perf_counter() - start, split=[len(tr), len(va), len(te)],
+             test_mape={p: mape(c[te][:, i], pred[:, i]) for i, p in enumerate(names)},
+             test_r2={p: r2_score(c[te][:, i], pred[:, i]) for i, p in enumerate(names)})
+    _write_json(out/'history.json', history)
+    _write_json(out/'metrics.json', m)
+    return m
+
+# %% ../nbs/08_cli.ipynb #106da42b
+def _design_records(model, prop:dict, labels:np.ndarray, target:np.ndarray) -> list:
+    "One record per design: its source, weight, predicted and physics-checked properties, error."
+    K = len(prop['weights'])
+    sources = ([('component', k) for k in range(K)] +
+               [('sample', int(k)) for k in prop.get('components', [])])
+    predicted, physics = predict(model, labels)[0], physics_check(model, labels)
+    return [dict(file=f'design_{i:03d}.png', source=kind, component=k,
+                 weight=float(prop['weights'][k]),
+                 predicted=p.tolist(), physics=f.tolist(),
+                 error_percent=(100*np.abs(f - target)/np.abs(target)).tolist())
+            for i, ((kind, k), p, f) in enumerate(zip(sources, predicted, physics))]
+
+def _print_designs(records:list, out:Path):
+    "One line per design: source, weight, physics-checked properties and errors."
+    for r in records:
+        print(f"{r['file']}: {r['source']} {r['component']} (weight {r['weight']:.2f}), physics "
+              f"{', '.join(f'{v:.1f}' for v in r['physics'])}, error "
+              f"{', '.join(f'{e:.0f} %' for e in r['error_percent'])}")
+    print(f'wrote {len(records)} designs to {out}/')
+
+# %% ../nbs/08_cli.ipynb #0014b444
+@call_parse
+@exit_on_user_error
+def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-regression model
+                    target:str=None, # the property to reach: a number, or one per property (a,b,c)
+                    n:int=4, # samples from the prior besides each component's mean
+                    out:str='runs/design', # folder for designs.npy, design_*.png and designs.json
+                    seed:int=0, # seed of the samples
+                    device:str=None, # 'cuda' or 'cpu'; default cuda when available
+                    force:bool=False, # overwrite files already in --out
+                   ):
+    "Propose structures with a target property, each checked by FFT homogenization."
+    if target is None:
+        raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
+    t, n, out = np.array(_numbers('target', target)), check_int('n', n, 0), _out_folder(out)
+    model = load_model(checkpoint, resolve_device(device), kind='vaereg')
+    _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
+                      [out/f'design_{i:03d}.png' for i in range(model.prior.K + n)], force)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        prop = propose(model, t, n=n, seed=seed)
+    for w in caught: print(f'microvae_design: warning: {w.message}', file=sys.stderr)
+    parts = [prop['means']] + ([prop['samples']] if n else [])
+    labels = (torch.cat(parts)[:, 0] > 0.5).numpy().astype(np.uint8)
+    records = _design_records(model, prop, labels, t)
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(out/'designs.npy', labels)
+    save_pngs(labels, out, stem='design', overwrite=True)
+    _write_json(out/'designs.json', dict(target=t.tolist(), properties=list(model.cfg.properties),
+                                         designs=records))
+    _print_designs(records, out)
+
+# %% ../nbs/08_cli.ipynb #9ba68772
+def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:
+    "Whether `microvae_train` runs a VAE-regression model: asked for, or the resumed run is one."
+    if model is not None:
+        return check_choice('--model', model, ('davegan', 'vae', 'vaereg')) == 'vaereg'
+    try: saved = json.loads((out/'config.json').read_text())['settings']['model']
+    except (OSError, ValueError, KeyError, TypeError): return False
+    return resume and saved == 'vaereg'
+
+def _only_for(model:str, **flags):
+    "Refuse flags that were given (not None) but the chosen model does not use."
+    given = [k for k, v in flags.items() if v is not None]
+    if given: raise ValueError(f'--{given[0]} does not apply to --model {model}')
+
+def _print_vaereg(m:dict, out:Path):
+    "What a finished VAE-regression run tells its user."
+    scores = ', '.join(f"{p}: MAPE {m['test_mape'][p]:.2f} %, R² {m['test_r2'][p]:.3f}"
+                       for p in m['properties'])
+    print(f"vaereg: {m['epochs']} epochs in {m['seconds']:.0f} s on {m['device']}; test split of "
+          f"{m['split'][2]}: {scores}")
+    print(f'wrote {out}/')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_mechanics.ipynb #e4e4d541
 from __future__ import annotations
-import math
+import math, shutil
 from pathlib import Path
 
 import numpy as np
@@ -311,7 +311,8 @@ def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed
     "Filter widths and volume fraction of every structure of the data set, reproducibly."
     check_choice('len(shape)', ndim, (2, 3))
     check_finite('vf_range', vf_range, 0, 1)
-    families = grf_filter_grid(widths, ndim) if sigmas is None else check_finite('sigmas', sigmas, 0)
+    families = (grf_filter_grid(widths, ndim) if sigmas is None
+                else check_finite('sigmas', sigmas, 0))
     if np.ndim(families) != 2 or np.shape(families)[1] != ndim:
         raise ValueError(f'sigmas needs one filter width per axis ({ndim}) for each family, got '
                          f'{sigmas}')
@@ -365,10 +366,9 @@ def stiffness_dataset(path, # the .npz file to write
                      ) -> dict:
     """Build (or resume) seed 002's labelled data set: GRF
     structures, filter widths, volume fractions and C11."""
-    path = Path(path)
-    if path.exists() and not overwrite:
+    if Path(path).exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
-    shape = tuple(check_int('shape', s) for s in shape)
+    path, shape = Path(path), tuple(check_int('shape', s) for s in shape)
     chunk_size = check_int('chunk_size', chunk_size)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
                                 vf_range, seed, sigmas)
@@ -376,8 +376,7 @@ def stiffness_dataset(path, # the .npz file to write
     _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, full=full,
                   **kwargs)
     np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(E), nu=np.asarray(nu))
-    for f in parts.glob('chunk_*.npz'): f.unlink()
-    parts.rmdir()
+    shutil.rmtree(parts)
     return load_stiffness_dataset(path)
 
 # %% ../nbs/07_mechanics.ipynb #fe3e4489

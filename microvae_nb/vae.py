@@ -370,7 +370,8 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     return state | dict(kind=state.get('kind', 'vae'))
 
 # %% ../nbs/02_vae.ipynb #2051e366
-MODEL_MODULES = ('microvae_nb.betavae_gan', 'microvae_nb.vaereg_gmm')  # the package's other modules that register models
+# the package's other modules that register models
+MODEL_MODULES = ('microvae_nb.betavae_gan', 'microvae_nb.vaereg_gmm')
 
 def _known(kind:str) -> bool:
     "Whether `kind` is registered, after importing the package's model modules if it is not yet."
@@ -585,19 +586,25 @@ def _training_data(model:nn.Module, images, targets=None) -> tuple:
 
 # %% ../nbs/02_vae.ipynb #f5421ae8
 def _split(data:tuple, valid_fraction:float, seed:int, device) -> tuple:
-    "Validation and training parts of the tensors in `data` (same rows), split reproducibly by `seed`."
+    "Validation and training parts of the tensors in `data` (same rows), reproducibly by `seed`."
     n = len(data[0])
     check_finite('valid_fraction', valid_fraction, 0, 1)
     n_valid = int(round(valid_fraction*n))
     if n_valid >= n:
         raise ValueError(f'valid_fraction={valid_fraction} leaves none of {n} images to train on')
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    return tuple(tuple(t[rows].to(device) for t in data) for rows in (order[:n_valid], order[n_valid:]))
+    parts = (order[:n_valid], order[n_valid:])
+    return tuple(tuple(t[rows].to(device) for t in data) for rows in parts)
+
+def _held_out(model:nn.Module, data:tuple, valid, valid_fraction:float, seed:int, device) -> tuple:
+    "Validation and training data: `valid` as given (images, or images and targets), or split off."
+    if valid is None: return _split(data, valid_fraction, seed, device)
+    held = _training_data(model, *(valid if isinstance(valid, tuple) else (valid,)))
+    return tuple(tuple(t.to(device) for t in d) for d in (held, data))
 
 # %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
-    """Train a VAE with history, validation, early stopping,
-    callbacks, checkpoints, exact resume and a NaN stop."""
+    "Train a VAE or VAE-regression model: validation, early stopping, checkpoints, exact resume."
     unit = 'epoch'
     @delegates(TrainerBase.__init__)
     def __init__(self,
@@ -616,11 +623,8 @@ class Trainer(TrainerBase):
                 ):
         super().__init__(**kwargs)
         model = model if isinstance(model, nn.Module) else build_model(model)
-        data = _training_data(model, images, targets)
-        if valid is None: self.valid, self.train = _split(data, valid_fraction, self.seed, self.device)
-        else:
-            held = _training_data(model, *(valid if isinstance(valid, tuple) else (valid,)))
-            self.valid, self.train = [tuple(t.to(self.device) for t in d) for d in (held, data)]
+        self.valid, self.train = _held_out(model, _training_data(model, images, targets), valid,
+                                           valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
         self.model = model.to(self.device)

@@ -1,9 +1,10 @@
-"""Real-browser test of the docs page of 02_vae: the kernel-free latent explorer must work in headless Chromium.
+"""Real-browser test of the docs pages with kernel-free widgets: 02_vae's latent explorer and 05_vaereg_gmm's
+inverse-design explorer must work in headless Chromium.
 
-Renders nbs/02_vae.ipynb (executed, with its widget state saved) to HTML with local copies of require.js and the
+Renders each notebook (executed, with its widget state saved) to HTML with local copies of require.js and the
 widget manager (@jupyter-widgets/html-manager, from npm), serves it on 127.0.0.1, and in headless Chromium moves the
-step slider and picks another latent dimension, asserting that the visible image changes each time and that the page
-reports no errors. Offline: nothing is fetched from a CDN.
+slider (and, on 02_vae, picks another latent dimension), asserting that the visible image changes each time and that
+the page reports no errors. Offline: nothing is fetched from a CDN.
 
     python tests/docs_browser.py --js node_modules      # folder holding @jupyter-widgets/html-manager and requirejs
 
@@ -19,26 +20,29 @@ FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-ne
          '--disable-sync', '--no-first-run', '--disable-quic']
 
 
-def render(site:Path, js:Path) -> Path:
+PAGES = {'02_vae': True, '05_vaereg_gmm': False}   # notebook -> whether its explorer has a dropdown to test
+
+
+def render(site:Path, js:Path, name:str) -> Path:
     "The notebook as HTML in `site`, pointing at local require.js and embed-amd.js (and the manager's fonts)."
     manager = js/'@jupyter-widgets'/'html-manager'/'dist'
     shutil.copy(js/'requirejs'/'require.js', site/'require.js')
-    shutil.copytree(manager, site/'@jupyter-widgets'/'html-manager'/'dist')        # embed-amd.js
+    shutil.copytree(manager, site/'@jupyter-widgets'/'html-manager'/'dist', dirs_exist_ok=True)   # embed-amd.js
     for font in manager.iterdir():                                                   # the Play button's icon fonts,
         if font.suffix in ('.woff', '.woff2', '.ttf', '.eot', '.svg'): shutil.copy(font, site/'@jupyter-widgets')   # fetched from ./@jupyter-widgets/
-    subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', str(ROOT/'nbs'/'02_vae.ipynb'), '--output-dir', str(site),
+    subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', str(ROOT/'nbs'/f'{name}.ipynb'), '--output-dir', str(site),
                     '--HTMLExporter.require_js_url=require.js', '--HTMLExporter.mathjax_url=',
                     '--HTMLExporter.widget_renderer_url=@jupyter-widgets/html-manager/dist/embed-amd.js'], check=True, capture_output=True)
-    return site/'02_vae.html'
+    return site/f'{name}.html'
 
 
-def serve(site:Path) -> tuple:
+def serve(site:Path, name:str) -> tuple:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
     handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f'http://127.0.0.1:{server.server_address[1]}/02_vae.html'
+    return server, f'http://127.0.0.1:{server.server_address[1]}/{name}.html'
 
 
 def visible_image_hash(page) -> str:
@@ -47,10 +51,10 @@ def visible_image_hash(page) -> str:
     return hashlib.sha256(img.screenshot()).hexdigest()
 
 
-def main(js:Path, chromium:str):
+def check_page(js:Path, chromium:str, name:str, dropdown:bool):
     errors = []
     with tempfile.TemporaryDirectory() as d, sync_playwright() as p:
-        server, url = serve(Path(d)) if render(Path(d), js) else (None, None)
+        server, url = serve(Path(d), name) if render(Path(d), js, name) else (None, None)
         browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
         page = browser.new_page()
         page.on('pageerror', lambda e: errors.append(f'page error: {e}'))
@@ -62,15 +66,21 @@ def main(js:Path, chromium:str):
         handle = page.locator('.widget-slider .noUi-handle').first
         handle.focus(); handle.press('End'); page.wait_for_timeout(500)
         moved = visible_image_hash(page)
-        page.locator('.widget-dropdown select').first.select_option(index=1); page.wait_for_timeout(500)
-        other_dim = visible_image_hash(page)
+        if dropdown:
+            page.locator('.widget-dropdown select').first.select_option(index=1); page.wait_for_timeout(500)
+        other = visible_image_hash(page) if dropdown else None
         browser.close(); server.shutdown()
     errors = [e for e in errors if 'favicon' not in e]
-    print(f'image at start {first[:12]}, after the slider {moved[:12]}, after the dimension {other_dim[:12]}; page errors: {errors or "none"}')
-    assert moved != first, 'moving the step slider did not change the visible image'
-    assert other_dim != moved, 'choosing another latent dimension did not change the visible image'
-    assert not errors, f'the page reported errors: {errors}'
-    print('docs page: the kernel-free explorer works')
+    print(f'{name}: image at start {first[:12]}, after the slider {moved[:12]}'
+          + (f', after the dropdown {other[:12]}' if dropdown else '') + f'; page errors: {errors or "none"}')
+    assert moved != first, f'{name}: moving the slider did not change the visible image'
+    assert not dropdown or other != moved, f'{name}: choosing another dimension did not change the visible image'
+    assert not errors, f'{name}: the page reported errors: {errors}'
+    print(f'docs page {name}: the kernel-free explorer works')
+
+
+def main(js:Path, chromium:str):
+    for name, dropdown in PAGES.items(): check_page(js, chromium, name, dropdown)
 
 
 if __name__ == '__main__':

