@@ -26,7 +26,7 @@ from .mechanics import effective_stiffness
 __all__ = ['VGG19_BLOCKS', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk', 'RegDecoder',
            'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features', 'load_vgg19', 'slices',
            'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales', 'split_indices', 'predict',
-           'prior_components', 'propose', 'physics_check', 'anneal', 'design_explorer']
+           'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -530,6 +530,21 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
     C = effective_stiffness(labels, E=cfg.E, nu=cfg.nu, full=True, ndim=cfg.ndim).reshape(
         -1, 3*cfg.ndim - 3, 3*cfg.ndim - 3)
     return np.stack([C[:, i, j] for i, j in (STIFFNESS_ENTRIES[p] for p in cfg.properties)], 1)
+
+# %% ../nbs/05_vaereg_gmm.ipynb #a2bb63f7
+def screened_proposals(model:VAERegression, # a trained model
+                       target, # the property to design for
+                       n:int=64, # samples to draw from the prior
+                       k:int=4, # how many to keep
+                       seed:int=0, # seed of the samples
+                      ) -> tuple:
+    """The k of n prior samples (phase labels) whose predicted property is closest to the target,
+    and their predictions."""
+    t = _target(model, target).cpu().numpy()
+    labels = (propose(model, target, n=check_int('n', n), seed=seed)['samples'] > 0.5).float()
+    predicted = predict(model, labels)[0]
+    best = np.argsort(np.abs((predicted - t)/t).max(1))[:check_int('k', k)]
+    return labels[best, 0].numpy().astype(np.uint8), predicted[best]
 
 # %% ../nbs/05_vaereg_gmm.ipynb #f849313c
 @torch.no_grad()
