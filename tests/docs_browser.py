@@ -61,7 +61,8 @@ def check_page(js:Path, chromium:str, name:str, dropdown:bool):
         page.on('console', lambda m: errors.append(f'console {m.type}: {m.text}') if m.type == 'error' and 'Failed to load resource' not in m.text else None)
         page.on('response', lambda r: errors.append(f'{r.status} for {r.url}') if r.status >= 400 else None)
         page.route('**/*', lambda route: route.continue_() if route.request.url.startswith('http://127.0.0.1') else route.abort())
-        page.goto(url); page.wait_for_load_state('networkidle')
+        page.goto(url)
+        page.wait_for_load_state('load')
         first = visible_image_hash(page)
         handle = page.locator('.widget-slider .noUi-handle').first
         handle.focus(); handle.press('End'); page.wait_for_timeout(500)
