@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from microvae_nb.vae import load_model
-from microvae_nb.vaereg_gmm import (VAERegConfig, VAERegression, propose, prior_components, physics_check, anneal)
+from microvae_nb.vaereg_gmm import VAERegConfig, VAERegression, propose, physics_check, anneal
 
 RESULTS = Path('nbs/results/vaereg')
 
@@ -33,7 +33,7 @@ def inverse_table(k):
     print(f'| target C11 | propose {k} (ms) | FFT check of {k} (ms) | within 10 % | annealing 5 x 200 (s) | '
           f'annealing FFT error % |\n|---|---|---|---|---|---|')
     for t in np.linspace(lo + 0.15*(hi - lo), hi - 0.15*(hi - lo), 4).round(1):
-        s_prop, prop = timed(lambda: propose(model, t, n=k - len(prop_w(model, t)), seed=0))
+        s_prop, prop = timed(lambda: propose(model, t, n=k - model.prior.K, seed=0))
         labels = (torch.cat([prop['means'], prop['samples']])[:, 0] > 0.5).numpy()
         s_fft, c = timed(lambda: physics_check(model, labels), 1)
         hits = np.mean(np.abs(c[:, 0] - t)/t <= 0.1)
@@ -43,8 +43,6 @@ def inverse_table(k):
         e_sa = 100*abs(physics_check(model, (model.decode(best)[:, 0] > 0.5).numpy())[0, 0] - t)/t
         print(f'| {t} | {1000*s_prop:.1f} | {1000*s_fft:.0f} | {100*hits:.0f} % | {s_sa:.1f} | {e_sa:.1f} |', flush=True)
 
-
-def prop_w(model, t): return prior_components(model, t)[0]
 
 
 def training_table(vgg19, batch=8, steps=10):

@@ -17,7 +17,7 @@ import torch
 
 from microvae_nb.mechanics import load_stiffness_dataset
 from microvae_nb.vae import Trainer, seed000_config, save_checkpoint, encode
-from microvae_nb.vaereg_gmm import property_config, balanced_scales, split_indices, predict
+from microvae_nb.vaereg_gmm import property_config, balanced_config, split_indices, predict
 from microvae_nb.metrics import s2_descriptor
 
 RESULTS = Path('nbs/results/vaereg')
@@ -36,8 +36,7 @@ def train(cfg_or_model, x, c, tr, va, seed, epochs):
 
 def vaereg_config(c_train, x_train, **kwargs):
     "The chapter's configuration with balanced scales."
-    cfg = property_config(c_train, **SMALL, **kwargs)
-    return property_config(c_train, **SMALL, **kwargs, **balanced_scales(cfg, x_train, c_train))
+    return balanced_config(c_train, x_train, **SMALL, **kwargs)
 
 
 def latent_regressors(z_train, c_train, z_test):

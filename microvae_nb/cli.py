@@ -27,7 +27,7 @@ from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_c
                                      set_scores, sample_scores, output_labels)
 from .mechanics import stiffness_dataset, load_stiffness_dataset
 from .metrics import mape, r2_score
-from .vaereg_gmm import (STIFFNESS_ENTRIES, property_config, balanced_scales,
+from .vaereg_gmm import (STIFFNESS_ENTRIES, balanced_config,
                                     split_indices, predict, propose, physics_check)
 
 # %% auto #0
@@ -729,8 +729,7 @@ def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndar
     kw = dict(shape=(1, *x.shape[1:]), latent_dim=settings['latent_dim'], prior=settings['prior'],
               n_components=settings['n_components'], properties=tuple(settings['properties']), E=E,
               nu=nu, dense=256, head=128)
-    cfg = property_config(c, **kw)
-    return property_config(c, **kw, **balanced_scales(cfg, x, c, seed=settings['seed']))
+    return balanced_config(c, x, seed=settings['seed'], **kw)
 
 def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
     "A new run's settings (defaults and flags), a resumed run's from config.json (flags agree)."

@@ -25,8 +25,9 @@ from .mechanics import effective_stiffness
 # %% auto #0
 __all__ = ['VGG19_BLOCKS', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk', 'RegDecoder',
            'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features', 'load_vgg19', 'slices',
-           'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales', 'split_indices', 'predict',
-           'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
+           'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales', 'balanced_config',
+           'split_indices', 'predict', 'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal',
+           'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -434,6 +435,16 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
     one_digit = lambda v: float(f'{1/v:.1g}') if v > 0 else 1.
     return dict(reg_scale=one_digit(mean('reg')), style_scale=one_digit(mean('rec')),
                 kl_scale=one_digit(mean('kl')))
+
+# %% ../nbs/05_vaereg_gmm.ipynb #baa57211
+def balanced_config(targets, # training properties (N,) or (N, P)
+                    images, # training structures
+                    seed:int=0, # seed of `balanced_scales`
+                    **kwargs, # any other field of `VAERegConfig`
+                   ) -> VAERegConfig:
+    "`property_config` with the multipliers of `balanced_scales`: how the chapter's models are configured."
+    cfg = property_config(targets, **kwargs)
+    return property_config(targets, **kwargs, **balanced_scales(cfg, images, targets, seed=seed))
 
 # %% ../nbs/05_vaereg_gmm.ipynb #7ae0b923
 def split_indices(n:int, # number of structures
