@@ -715,8 +715,9 @@ def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microv
     c = (d['c11'][:, None] if tuple(properties) == ('c11',) else
          np.stack([d['stiffness'][:, i, j] for i, j in pairs], 1))
     if not np.isfinite(c).all():
-        raise ValueError(f'{data}: {int((~np.isfinite(c)).any(1).sum())} structures have labels that '
-                         'are not finite (NaN or inf); relabel them or leave them out')
+        bad = int((~np.isfinite(c)).any(1).sum())
+        raise ValueError(f'{data}: {bad} structures have labels that are not finite (NaN or inf); '
+                         'relabel them or leave them out')
     nu = np.unique(np.atleast_1d(d.get('nu', 0.3)))
     if len(nu) > 1: raise ValueError(f'{data} uses a Poisson ratio per phase: one is supported')
     return d['structures'], c, tuple(np.atleast_1d(d.get('E', (2.4, 120.0))).tolist()), float(nu[0])

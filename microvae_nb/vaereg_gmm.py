@@ -436,13 +436,13 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
     return dict(reg_scale=one_digit(mean('reg')), style_scale=one_digit(mean('rec')),
                 kl_scale=one_digit(mean('kl')))
 
-# %% ../nbs/05_vaereg_gmm.ipynb #baa57211
+# %% ../nbs/05_vaereg_gmm.ipynb #3c2902f9
 def balanced_config(targets, # training properties (N,) or (N, P)
                     images, # training structures
                     seed:int=0, # seed of `balanced_scales`
                     **kwargs, # any other field of `VAERegConfig`
                    ) -> VAERegConfig:
-    "`property_config` with the multipliers of `balanced_scales`: how the chapter's models are configured."
+    "`property_config` with the multipliers of `balanced_scales`: the chapter's configurations."
     cfg = property_config(targets, **kwargs)
     return property_config(targets, **kwargs, **balanced_scales(cfg, images, targets, seed=seed))
 
