@@ -24,6 +24,8 @@ from .vae import (LAYERS, activation, down_block, up_block, as_model_input,
                              reconstruct, sample, register_model, load_model, TrainerBase,
                              _check_sizes, VAEOutput, posterior_forward)
 from .diffaug import translate, random_shifts, augmented_kl
+from .distributed import (global_batch, batch_random, average_gradients,
+                                     sum_over_processes, any_process, world_size)
 from .metrics import (labels_of, widest_window, reconstruction_error, generation_error,
                                  diversity, memorisation, noise_floor, summarize)
 
@@ -199,10 +201,11 @@ def make_optimizers(model:DAVEGAN) -> dict:
 
 # %% ../nbs/03_betavae_gan.ipynb #80a12632
 def _set_grads(loss:torch.Tensor, module:nn.Module, retain:bool=False):
-    """Store the gradient of `loss` with respect to `module`'s
-    parameters only (no other model is touched)."""
+    """Store the gradient of `loss` with respect to `module`'s parameters only
+    (no other model is touched), averaged over the processes of a distributed run."""
     params = _params(module)
     for p, g in zip(params, torch.autograd.grad(loss, params, retain_graph=retain)): p.grad = g
+    average_gradients(params)
 
 # %% ../nbs/03_betavae_gan.ipynb #fd1e6c7c
 def _augmentation(cfg:DAVEGANConfig, B:int, spatial:tuple, device, rng) -> tuple:
@@ -248,10 +251,10 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     cfg, B, dev = model.cfg, len(x), x.device
     T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
-    z_vae = mu + torch.randn(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
+    z_vae = mu + batch_random(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
     kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior,
                                   *cfg.latent_strength, generator=rng), cfg.reduction)
-    logits = _generate(model, z_vae, torch.randn(mu.shape, device=dev, generator=rng))
+    logits = _generate(model, z_vae, batch_random(mu.shape, device=dev, generator=rng))
     u = shifts()
     # the same u on reconstruction and original: as translating the per-pixel loss map
     rec = reduce_loss(T(reconstruction_loss(logits[:B], x), u), cfg.reduction)
@@ -436,7 +439,7 @@ class DAVEGANTrainer(TrainerBase):
         model = DAVEGAN(model) if isinstance(model, DAVEGANConfig) else model
         self.labels = _training_labels(images, model.cfg)
         self.x = as_model_input(self.labels, model.cfg).to(self.device)
-        self.model, self.callbacks = model.to(self.device), callbacks
+        self.model, self.callbacks = self._place(model, model.cfg.batch_size), callbacks
         self.opts = make_optimizers(model)
         self.log_every = check_int('log_every', log_every)
         self.eval_samples = check_int('eval_samples', eval_samples)
@@ -484,8 +487,9 @@ def _train_one(self:DAVEGANTrainer):
     i = self.step % (n//bs)
     if self.order is None or i == 0:
         self.order = torch.randperm(n, generator=self.rng, device=self.device)
-    self.sums += train_step(self.model, self.opts, self.x[self.order[i*bs:(i + 1)*bs]],
-                            self.rng).stack()
+    batch = self.order[i*bs:(i + 1)*bs]
+    with global_batch(bs) as rows:   # this process's rows (all of them with one process)
+        self.sums += train_step(self.model, self.opts, self.x[batch[rows]], self.rng).stack()
     self.count += 1
     self.step += 1
 
@@ -493,7 +497,8 @@ def _train_one(self:DAVEGANTrainer):
 def _log(self:DAVEGANTrainer, steps:int) -> bool:
     """Turn the running sums into a history entry (checked, evaluated,
     checkpointed); whether a callback says stop."""
-    logs = dict(zip(StepLosses.names(), (self.sums/self.count).tolist()))
+    means = sum_over_processes(self.sums)/(self.count*world_size())
+    logs = dict(zip(StepLosses.names(), means.tolist()))
     self._stop_if_not_finite(logs, f'before step {self.step}')
     self.sums.zero_()
     self.count = 0
@@ -518,11 +523,11 @@ def fit(self:DAVEGANTrainer,
         bar = tqdm(total=steps, initial=self.step, disable=not self.progress, desc='steps')
         while self.step < steps:
             self._train_one()
-            if self.interrupted: self._interrupt()
             if self.step % self.log_every and self.step < steps: continue
             stop = self._log(steps)
             bar.update(self.step - bar.n)
             bar.set_postfix({k: f'{self.history[k][-1]:.3g}' for k in ('disc', 'gen', 'enc')})
+            if any_process(self.interrupted, self.device): self._interrupt()   # at log points
             if stop: break
     bar.close()
     if not self.evals or self.evals[-1]['step'] != self.step: self.evals.append(self.evaluate())

@@ -9,6 +9,7 @@ import math
 import torch
 
 from .data import layout, check_choice, check_finite
+from .distributed import batch_random
 
 # %% auto #0
 __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
@@ -56,7 +57,7 @@ def random_shifts(n:int, # number of images
     "Integer displacements (n, ndim), normal with standard deviation `std` x side, rounded."
     std = float(check_finite('std', std, 0))
     sides = torch.tensor(size, dtype=torch.float32, device=device)
-    return (torch.randn(n, len(size), device=device, generator=generator)*std*sides).round().long()
+    return (batch_random((n, len(size)), device=device, generator=generator)*std*sides).round().long()
 
 # %% ../nbs/04_diffaug.ipynb #903842ef
 def random_translate(x:torch.Tensor, # images (N, C, *spatial)
@@ -86,7 +87,7 @@ def latent_parameters(shape:tuple, # shape of the moments (N, L)
                       generator:torch.Generator|None=None, # random generator on `device`
                      ) -> tuple[torch.Tensor, torch.Tensor]:
     "Parameters u_mu, u_sigma ~ U(0, 1) of the latent augmentation, one per sample and dimension."
-    return tuple(torch.rand(shape, device=device, generator=generator) for _ in range(2))
+    return tuple(batch_random(shape, 'uniform', device, generator) for _ in range(2))
 
 # %% ../nbs/04_diffaug.ipynb #5ff0c2ff
 def augment_mean(mu:torch.Tensor, # means (N, L)
@@ -117,7 +118,7 @@ def prior_moments(shape:tuple, # shape of the moments (N, L)
                  ) -> tuple[torch.Tensor, torch.Tensor]:
     """The 'real' moments the posterior is compared with: means
     (drawn or zero) and unit standard deviations."""
-    if sampled: mu = torch.randn(shape, device=device, generator=generator)
+    if sampled: mu = batch_random(shape, device=device, generator=generator)
     else: mu = torch.zeros(shape, device=device)
     return mu, torch.ones(shape, device=device)
 

@@ -5,7 +5,7 @@
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
 import importlib, io, math, pickle, signal, threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 from typing import Callable
@@ -23,6 +23,9 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from .data import to_model_input, check_choice, check_int, check_finite, as_tensor
+from .distributed import (start_distributed, world_size, rank_rows, is_main, global_batch,
+                                     batch_random, sum_over_processes, any_process,
+                                     average_gradients, sync_batch_norm, per_process_batch)
 
 # %% auto #0
 __all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
@@ -250,7 +253,7 @@ def posterior_forward(model:nn.Module, # a model with `encode` (posterior moment
     """Every model's forward pass: z = mu + sigma eps in training
     mode (the posterior mean otherwise), decoded."""
     mu, logvar = model.encode(x)
-    z = mu + torch.randn_like(mu)*(0.5*logvar).exp() if model.training else mu
+    z = mu + batch_random(mu.shape, device=mu.device)*(0.5*logvar).exp() if model.training else mu
     logits = decoder(z)
     return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
 
@@ -467,7 +470,7 @@ def set_rng_states(rng:torch.Generator, states:dict):
 # %% ../nbs/02_vae.ipynb #c0d269d1
 class TrainerBase:
     """The plumbing every trainer shares: device, seeded random generator
-    (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C."""
+    (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C, several processes (10)."""
     unit = 'step' # what the trainer counts, the name of its counter attribute
     def __init__(self,
                  checkpoint=None, # file for the last good state
@@ -476,11 +479,12 @@ class TrainerBase:
                  device=None, # 'cuda', 'cpu', ...; default cuda when available
                  seed:int=0, # seed of everything random in the run
                 ):
-        self.device, self.seed = resolve_device(device), check_int('seed', seed, 0)
+        self.device = start_distributed(resolve_device(device))   # torchrun: this process's device
+        self.seed = check_int('seed', seed, 0)
         torch.manual_seed(self.seed)
         self.rng = torch.Generator(device=self.device).manual_seed(self.seed)
         self.checkpoint = Path(checkpoint) if checkpoint else None
-        self.resume, self.progress = resume, progress
+        self.resume, self.progress = resume, progress and is_main()
         if resume and self.checkpoint is None:
             raise ValueError('resume=True needs the checkpoint to continue from')
         if not resume and self.checkpoint is not None and self.checkpoint.exists():
@@ -493,6 +497,18 @@ class TrainerBase:
     def load_training_state(self, state:dict):
         raise NotImplementedError('a trainer restores what training_state saved')
 
+# %% ../nbs/02_vae.ipynb #a40fcfb7
+@patch
+def _place(self:TrainerBase,
+           model:nn.Module, # the model to train
+           batch_size:int, # the global batch size (as for one process)
+          ) -> nn.Module:
+    """The model on the run's device, its batch norm shared by the processes of a
+    distributed run (10_distributed); a clear error when they cannot share the batch."""
+    per_process_batch(batch_size)
+    model = model.to(self.device)
+    return sync_batch_norm(model) if world_size() > 1 else model
+
 # %% ../nbs/02_vae.ipynb #35b61933
 @patch
 def save(self:TrainerBase,
@@ -503,6 +519,7 @@ def save(self:TrainerBase,
     own = path is None
     if own and self.checkpoint is None:
         raise ValueError('This trainer has no checkpoint file: pass a path')
+    if not is_main(): return Path(self.checkpoint if own else path)   # rank 0 writes for all
     state = self.training_state()
     return save_checkpoint(self.checkpoint if own else path, self.model, overwrite=own or overwrite,
                            weights=state.pop('model', None), rng=rng_states(self.rng), **state)
@@ -627,7 +644,7 @@ class Trainer(TrainerBase):
                                            valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
-        self.model = model.to(self.device)
+        self.model = self._place(model, self.batch_size)
         self.opt = torch.optim.Adam(model.parameters(),
                                     lr=float(check_finite('lr', lr, 0, open_low=True)))
         self.epoch, self.history, self.best, self.waited = 0, {}, math.inf, 0
@@ -655,24 +672,48 @@ def load_training_state(self:Trainer, state:dict):
     self.best_state = state['model'] if math.isfinite(self.best) else None
 
 # %% ../nbs/02_vae.ipynb #2ef6e10d
+def _epoch_rows(order:torch.Tensor, batch_size:int, train:bool) -> list:
+    """This process's rows of every batch of an epoch, with the batch's global size.
+    Training: its share of each global batch (one smaller than the number of processes
+    is skipped); validation: its share of the data, in batches."""
+    if not train:
+        if 0 < len(order) < world_size():
+            raise ValueError(f'{len(order)} validation images cannot be shared by {world_size()} '
+                             'processes: hold out at least one per process, or none')
+        return [(b, len(b)) for b in order[rank_rows(len(order))].split(batch_size)]
+    batches = order.split(batch_size)
+    if len(batches[-1]) < world_size(): batches = batches[:-1]
+    return [(b[rank_rows(len(b))], len(b)) for b in batches]
+
+@patch
+def _step(self:Trainer, loss:torch.Tensor):
+    "One optimiser step on `loss`, its gradients averaged over the processes."
+    self.opt.zero_grad()
+    loss.backward()
+    average_gradients(self.model.parameters())
+    self.opt.step()
+
+# %% ../nbs/02_vae.ipynb #5e1fdefb
 @patch
 def _run_epoch(self:Trainer, data:tuple, train:bool) -> dict:
-    "Mean of every loss term over one pass through the data (with optimiser steps when training)."
+    """Mean of every loss term over one pass through the data (with optimiser steps
+    when training), each process computing its rows (`_epoch_rows`)."""
     self.model.train(train)
     n = len(data[0])
     order = (torch.randperm(n, generator=self.rng, device=self.device) if train
              else torch.arange(n, device=self.device))
-    sums = {}
+    sums, count = {}, 0
     with torch.set_grad_enabled(train):
-        for i in range(0, n, self.batch_size):
-            xb, *rest = (t[order[i:i + self.batch_size]] for t in data)
-            terms = self.model.loss(xb, self.model(xb), *rest)
-            if train:
-                self.opt.zero_grad()
-                terms.total.backward()
-                self.opt.step()
+        for rows, size in _epoch_rows(order, self.batch_size, train):
+            with global_batch(size) if train else nullcontext():
+                xb, *rest = (t[rows] for t in data)
+                terms = self.model.loss(xb, self.model(xb), *rest)
+                if train: self._step(terms.total*(len(xb)*world_size()/size))
             for k, v in vars(terms).items(): sums[k] = sums.get(k, 0) + v.detach()*len(xb)
-    return {('loss' if k == 'total' else k): float(v)/n for k, v in sums.items()}
+            count += len(xb)
+    rows = next(iter(sums.values())).new_tensor(count)
+    total = sum_over_processes(torch.stack([*sums.values(), rows]))
+    return {('loss' if k == 'total' else k): float(v)/float(total[-1]) for k, v in zip(sums, total)}
 
 # %% ../nbs/02_vae.ipynb #5245400f
 @patch
@@ -708,7 +749,7 @@ def fit(self:Trainer,
             self._stop_if_not_finite(logs, f'in epoch {epoch + 1}')
             stop = self._record(logs)
             bar.set_postfix({k: f'{v:.4g}' for k, v in logs.items() if k.endswith('loss')})
-            if self.interrupted: self._interrupt()
+            if any_process(self.interrupted, self.device): self._interrupt()
             if any(cb(self, logs) for cb in self.callbacks) or stop: break
     self.last_state = {k: v.clone() for k, v in self.model.state_dict().items()}
     if self.best_state is not None: self.model.load_state_dict(self.best_state)

@@ -20,6 +20,7 @@ from .vae import (LAYERS, VAEOutput, LossTerms, activation, gaussian_kl,
                              reconstruction_loss, register_model, _check_sizes, _dense_stack,
                              as_model_input, png_bytes)
 from .metrics import two_point_correlation
+from .distributed import batch_random
 from .mechanics import effective_stiffness
 
 # %% auto #0
@@ -374,7 +375,8 @@ def forward(self:VAERegression, x) -> VAERegOutput:
     h = self.trunk(x)
     heads = (self.z_mu, self.z_logvar, self.c_mu, self.c_logvar)
     mu, logvar, c_mu, c_logvar = (head(h) for head in heads)
-    noise = lambda m, lv: m + torch.randn_like(m)*(0.5*lv).exp() if self.training else m
+    noise = lambda m, lv: (m + batch_random(m.shape, device=m.device)*(0.5*lv).exp() if self.training
+                           else m)
     z, c = noise(mu, logvar), noise(c_mu, c_logvar)
     logits = self.decoder(z)
     return VAERegOutput(torch.sigmoid(logits), logits, mu, logvar, z, c_mu, c_logvar, self.prior(c))
