@@ -25,7 +25,9 @@ from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sam
                              png_bytes, resolve_device)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
                                      set_scores, sample_scores, output_labels)
-from .mechanics import stiffness_dataset, load_stiffness_dataset
+from .mechanics import stiffness_dataset, load_stiffness_dataset, merge_stiffness_dataset
+from .distributed import (start_distributed, stop_distributed, wait_for_all, is_main,
+                                     world_size)
 from .metrics import mape, r2_score
 from .vaereg_gmm import (STIFFNESS_ENTRIES, balanced_config,
                                     split_indices, predict, propose, physics_check)
@@ -121,8 +123,8 @@ USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryErro
                FloatingPointError)
 
 def exit_on_user_error(script):
-    """Console-script decorator: user mistakes end with one line on
-    stderr and exit status 2; also `--version`."""
+    """Console-script decorator: user mistakes end with one line on stderr and
+    exit status 2; also `--version`; a torchrun process leaves its group at the end."""
     flags = list(inspect.signature(script).parameters)
     @functools.wraps(script)
     def _script(*args, **kwargs):
@@ -131,6 +133,7 @@ def exit_on_user_error(script):
         try: return script(*args, **kwargs)
         except USER_ERRORS as e: message, status = _flag_words(str(e), flags), 2
         except KeyboardInterrupt as e: message, status = str(e) or 'interrupted', 130
+        finally: stop_distributed()   # under torchrun: leave the process group
         print(f'{script.__name__}: error: {message}', file=sys.stderr)
         raise ScriptError(f'{script.__name__}: error: {message}', status)
     _script.__signature__ = inspect.signature(script).replace(parameters=[
@@ -411,7 +414,7 @@ def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overr
     shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])
     cfg = _run_config(out, resume, s.model, shape, s.latent_dim, s.beta, s.batch_size, overrides)
     _check_training_set(images, out, resume, getattr(cfg, 'batch_size', s.batch_size))
-    return images, cfg, resolve_device(device)
+    return images, cfg, start_distributed(resolve_device(device))   # torchrun: join the group
 
 
 # %% ../nbs/08_cli.ipynb #16a50ff7
@@ -432,19 +435,22 @@ def train_run(images, # training structures: phase labels (N, *spatial)
               crop:dict|None=None, # how they were cut (size, n_crops, threshold), for config.json
               **overrides, # further fields of `DAVEGANConfig` or `VAEConfig`
              ) -> dict:
-    "Train a generative model on `images` and write a run folder; returns the metrics."
+    """Train a generative model on `images` and write a run folder; returns the
+    metrics (under torchrun: rank 0 writes and returns them, the others None)."""
     out, epochs = _out_folder(out), check_int('epochs', epochs)
     settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], seed=seed,
                                   latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                                   eval_every=eval_every) | (crop or {}))
     images, cfg, device = _prepare_run(images, out, resume, force, settings, overrides, device)
-    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg)),
-                      images)
+    wait_for_all()   # every process has checked the folder before rank 0 writes into it
+    config = dict(settings=asdict(settings), config=asdict(cfg), world_size=world_size())
+    undo = _start_run(out, resume, force, config, images) if is_main() else lambda: None
     start = time.perf_counter()
     fitted = _fit_or_undo(undo, cfg, images, out, epochs, batch_size, resume, eval_every,
                           progress, device, seed)
-    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device))
-    return _write_outputs(out, images, *fitted, info, seed)
+    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device),
+                world_size=world_size())
+    return _write_outputs(out, images, *fitted, info, seed) if is_main() else None
 
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
@@ -475,7 +481,7 @@ def _train_crops(out:Path, f:dict):
               training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed))
     m = train_run(images, out, epochs=f['epochs'], resume=f['resume'], force=f['force'],
                   progress=not f['quiet'], device=f['device'], **s.run_arguments())
-    _print_run(s, len(images), m, out)
+    if m is not None: _print_run(s, len(images), m, out)
 
 def _train_vaereg(out:Path, f:dict):
     "`microvae_train` for VAE-regression (a labelled set), from its flags."
@@ -484,7 +490,7 @@ def _train_vaereg(out:Path, f:dict):
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
                    **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed')})
-    _print_vaereg(m, out)
+    if m is not None: _print_vaereg(m, out)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
@@ -666,6 +672,26 @@ def _numbers(name:str, # the flag, for the message
     except ValueError:
         raise ValueError(f'--{name} must be numbers separated by commas, got {text!r}') from None
 
+# %% ../nbs/08_cli.ipynb #0bd77b8b
+def _shard_flag(shard:str|None) -> tuple|None:
+    "--shard i/n as (i, n), or a one-line error."
+    if shard is None: return None
+    try: i, n = (int(v) for v in shard.split('/'))
+    except ValueError:
+        raise ValueError(f'--shard must be i/n, e.g. 0/4 for the first of 4 shards, got {shard!r}'
+                        ) from None
+    if not 0 <= i < n: raise ValueError(f'--shard i/n needs 0 <= i < n, got {shard}')
+    return i, n
+
+def _print_labels(d:dict, path:Path, shard:str|None, seconds:float|None):
+    "What `microvae_label` tells its user: a finished set, a shard, or a merge."
+    if shard is not None:
+        return print(f'shard {shard}: {len(d["c11"])} structures of the set are labelled (in '
+                     f'{path}.parts); when every shard is there: microvae_label --merge --out {path}')
+    took = '' if seconds is None else f' in {seconds:.0f} s'
+    print(f'labelled {len(d["c11"])} structures of {d["structures"].shape[1:]}{took}: C11 '
+          f'{d["c11"].min():.1f} to {d["c11"].max():.1f} GPa; wrote {path}')
+
 # %% ../nbs/08_cli.ipynb #0c48697e
 @call_parse
 @exit_on_user_error
@@ -681,19 +707,21 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
                    device:str=None, # 'cuda' or 'cpu'; default cuda when available
                    force:bool=False, # replace an existing file
                    quiet:bool=False, # no progress bar
+                   shard:str=None, # i/n: build only shard i of n (one machine of n), merge later
+                   merge:bool=False, # assemble the shards' chunks of --out into the file
                   ):
-    "Label GRF structures with their FFT stiffness (seed 002's recipe): structures, sigma, vf, c11."
+    """Label GRF structures with their FFT stiffness (seed 002's recipe): structures,
+    sigma, vf, c11; under torchrun shared by the processes, or one --shard of a set."""
     path = Path(out)
     if path.suffix != '.npz': raise ValueError(f'--out must name a .npz file, got {out}')
+    if merge: return _print_labels(merge_stiffness_dataset(path, overwrite=force), path, None, None)
     start = time.perf_counter()
     d = stiffness_dataset(path, shape=_numbers('shape', shape, int), n_per_filter=n_per_filter,
                           widths=_numbers('widths', widths),
                           vf_range=_numbers('vf_range', vf_range),
                           E=_numbers('E', E), nu=nu, full=full, seed=seed, overwrite=force,
-                          progress=not quiet, device=resolve_device(device))
-    print(f'labelled {len(d["c11"])} structures of {d["structures"].shape[1:]} in '
-          f'{time.perf_counter() - start:.0f} s: C11 {d["c11"].min():.1f} to {d["c11"].max():.1f} '
-          f'GPa; wrote {path}')
+                          progress=not quiet, device=resolve_device(device), shard=_shard_flag(shard))
+    if is_main(): _print_labels(d, path, shard, time.perf_counter() - start)
 
 # %% ../nbs/08_cli.ipynb #cd9d617e
 def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microvae_label`
@@ -761,6 +789,7 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
               ) -> dict:
     "Train a VAE-regression model on a labelled set and write a run folder; returns the metrics."
     out, epochs = _out_folder(out), check_int('epochs', epochs)
+    device = start_distributed(resolve_device(device))   # torchrun: join the group
     _check_run_folder(out, resume, force)
     unknown = set(settings) - set(VAEREG_DEFAULTS)
     if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
@@ -770,15 +799,17 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
-    if not resume:
+    wait_for_all()   # every process has checked the folder before rank 0 writes into it
+    if not resume and is_main():
         if force: (out/'checkpoint.pt').unlink(missing_ok=True)
-        _write_json(out/'config.json', dict(settings=s, config=asdict(cfg)))
+        _write_json(out/'config.json', dict(settings=s, config=asdict(cfg), world_size=world_size()))
     return _fit_vaereg(cfg, x, c, (tr, va, te), out, epochs, s, resume, progress, device)
 
 # %% ../nbs/08_cli.ipynb #4104c633
 def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:bool, progress:bool,
                 device) -> dict:
-    "Train with seed 002's settings, score the test split, write history.json and metrics.json."
+    """Train with seed 002's settings, score the test split, write history.json and
+    metrics.json (rank 0; the others return None)."""
     tr, va, te = split
     start = time.perf_counter()
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
@@ -788,10 +819,11 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     pred = predict(trainer.model, x[te])[0]
     names = cfg.properties
     m = dict(model='vaereg', properties=list(names), epochs=trainer.epoch,
-             device=str(trainer.device),
+             device=str(trainer.device), world_size=world_size(),
              seconds=time.perf_counter() - start, split=[len(tr), len(va), len(te)],
              test_mape={p: mape(c[te][:, i], pred[:, i]) for i, p in enumerate(names)},
              test_r2={p: r2_score(c[te][:, i], pred[:, i]) for i, p in enumerate(names)})
+    if not is_main(): return None
     _write_json(out/'history.json', history)
     _write_json(out/'metrics.json', m)
     return m

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_mechanics.ipynb #e4e4d541
 from __future__ import annotations
-import math, shutil
+import hashlib, json, math, shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +15,12 @@ from fastcore.meta import delegates
 from .data import (gaussian_random_field, grf_filter_grid, layout, check_choice,
                               check_int, check_finite)
 from .metrics import labels_of
+from .distributed import start_distributed, rank, world_size, is_main, wait_for_all
 
 # %% auto #0
 __all__ = ['SOLVERS', 'lame_constants', 'mandel_basis', 'to_mandel', 'isotropic_stiffness', 'homogenize', 'effective_stiffness',
-           'laminate_c11', 'voigt_reuss', 'hashin_shtrikman_c11', 'stiffness_dataset', 'load_stiffness_dataset']
+           'laminate_c11', 'voigt_reuss', 'hashin_shtrikman_c11', 'stiffness_dataset', 'load_stiffness_dataset',
+           'merge_stiffness_dataset']
 
 # %% ../nbs/07_mechanics.ipynb #07bd9c42
 def lame_constants(E, # Young's modulus per phase
@@ -331,21 +333,53 @@ def _build_chunk(filters, vf, shape, seeds, E, nu, full=False, **kwargs) -> dict
                 vf=structures.reshape(len(structures), -1).mean(1),
                 c11=C[:, 0, 0] if full else C, **(dict(stiffness=C) if full else {}))
 
+# %% ../nbs/07_mechanics.ipynb #b87fbc33
+def _dataset_plan_file(parts:Path, filters, vf, shape:tuple, chunk_size:int, E, nu, full:bool,
+                       solver:dict) -> dict:
+    """Write the plan of a data set's chunks (size, moduli, a digest of every setting)
+    into `parts`, or check that the one there is the same: shards and resumed runs must agree."""
+    digest = hashlib.sha256(np.ascontiguousarray(filters).tobytes() + vf.tobytes()
+                            + repr((shape, chunk_size, full, solver)).encode()).hexdigest()
+    plan = dict(n=len(filters), chunk_size=chunk_size, E=np.asarray(E, float).tolist(),
+                nu=np.asarray(nu, float).tolist(), digest=digest)
+    f = parts/'plan.json'
+    if f.exists() and json.loads(f.read_text()) != plan:
+        raise ValueError(f'{parts} holds chunks of a data set with other settings; finish it with '
+                         'its own settings, or remove the folder')
+    parts.mkdir(parents=True, exist_ok=True)
+    tmp = parts/f'plan.tmp{rank()}.json'
+    tmp.write_text(json.dumps(plan))
+    tmp.rename(f)
+    return plan
+
 # %% ../nbs/07_mechanics.ipynb #a496664b
 def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool,
-                  **kwargs):
-    """Write every chunk of the data set that is not on disk yet
-    (atomically: a chunk file is complete or absent)."""
-    parts.mkdir(parents=True, exist_ok=True)
-    for start in tqdm(range(0, len(filters), chunk_size), desc=f'chunks of {chunk_size}',
-                      disable=not progress):
+                  shard:tuple=(0, 1), **kwargs):
+    """Write every chunk of shard (i, n) (chunks i, i + n, ...) that is not on disk
+    yet (atomically: a chunk file is complete or absent)."""
+    starts = list(range(0, len(filters), chunk_size))[shard[0]::shard[1]]
+    for start in tqdm(starts, desc=f'chunks of {chunk_size}', disable=not progress):
         chunk = parts/f'chunk_{start//chunk_size:05d}.npz'
         if chunk.exists(): continue
         sl = slice(start, start + chunk_size)
         seeds = seed*10**7 + np.arange(len(filters))[sl]
-        np.savez(chunk.with_suffix('.tmp.npz'),
-                 **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
-        chunk.with_suffix('.tmp.npz').rename(chunk)
+        tmp = chunk.with_suffix(f'.tmp{rank()}.npz')
+        np.savez(tmp, **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
+        tmp.rename(chunk)
+
+# %% ../nbs/07_mechanics.ipynb #be32ddcb
+def _check_shard(shard) -> tuple:
+    "A shard (i, n) with 0 <= i < n; None: this process's share of a torchrun job (all of it alone)."
+    if shard is None: return rank(), world_size()
+    if (not isinstance(shard, (tuple, list)) or len(shard) != 2
+            or not all(isinstance(v, int) for v in shard) or not 0 <= shard[0] < shard[1]):
+        raise ValueError(f'shard must be (i, n) with integers 0 <= i < n, got {shard!r}')
+    return tuple(shard)
+
+def _label_device(kwargs:dict) -> torch.device:
+    "The solver's device; under torchrun this process's (its local GPU for CUDA), joining the group."
+    device = torch.device(kwargs.get('device') or ('cuda' if torch.cuda.is_available() else 'cpu'))
+    return start_distributed(device)
 
 # %% ../nbs/07_mechanics.ipynb #46e677e9
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim', 'max_iter'])
@@ -361,22 +395,29 @@ def stiffness_dataset(path, # the .npz file to write
                       chunk_size:int=32, # structures per saved chunk
                       seed:int=0, # seed of the whole data set
                       overwrite:bool=False, # replace an existing file at `path`
+                      # (i, n): build only chunks i, i + n, ... of the set (for n machines; then
+                      # `merge_stiffness_dataset`); None: all (under torchrun: shared by the processes)
+                      shard:tuple|None=None,
                       progress:bool=True, # show a progress bar
                       **kwargs, # solver, tol, dtype, device, batch_size: as for `homogenize`
                      ) -> dict:
-    """Build (or resume) seed 002's labelled data set: GRF
-    structures, filter widths, volume fractions and C11."""
+    """Build (or resume) seed 002's labelled data set: GRF structures, filter
+    widths, volume fractions and C11; one shard of it, or all of it shared by torchrun's processes."""
     if Path(path).exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     path, shape = Path(path), tuple(check_int('shape', s) for s in shape)
-    chunk_size = check_int('chunk_size', chunk_size)
+    chunk_size, share = check_int('chunk_size', chunk_size), _check_shard(shard)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
                                 vf_range, seed, sigmas)
-    parts = path.with_name(path.name + '.parts')
-    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress, E=E, nu=nu, full=full,
-                  **kwargs)
-    np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(E), nu=np.asarray(nu))
-    shutil.rmtree(parts)
+    parts, kwargs['device'] = path.with_name(path.name + '.parts'), _label_device(kwargs)
+    solver = {k: repr(v) for k, v in kwargs.items() if k not in ('device', 'batch_size')}
+    _dataset_plan_file(parts, filters, vf, shape, chunk_size, E, nu, full, solver)
+    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress and is_main(),
+                  share, E=E, nu=nu, full=full, **kwargs)
+    if shard is not None: return load_stiffness_dataset(parts)
+    wait_for_all()
+    if is_main(): merge_stiffness_dataset(path, overwrite=overwrite)
+    wait_for_all()
     return load_stiffness_dataset(path)
 
 # %% ../nbs/07_mechanics.ipynb #fe3e4489
@@ -386,9 +427,33 @@ def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its
     widths), vf, c11 (and E, nu when complete)."""
     path = Path(path)
     if path.is_dir():
-        chunks = sorted(path.glob('chunk_*.npz'))
+        chunks = sorted(path.glob('chunk_[0-9][0-9][0-9][0-9][0-9].npz'))
         if not chunks: raise FileNotFoundError(f'No chunks in {path}')
         loaded = [dict(np.load(c)) for c in chunks]
         return {k: np.concatenate([c[k] for c in loaded]) for k in loaded[0]}
     if not path.exists(): raise FileNotFoundError(f'No such data set: {path}')
     with np.load(path) as f: return dict(f)
+
+# %% ../nbs/07_mechanics.ipynb #989b6d2b
+def merge_stiffness_dataset(path, # the .npz file the shards were built for
+                            overwrite:bool=False, # replace an existing file at `path`
+                           ) -> dict:
+    """Assemble the chunks of every shard (in `path`.parts) into `path`: the file one
+    process would have written; a clear error naming the chunks still missing."""
+    path = Path(path)
+    parts = path.with_name(path.name + '.parts')
+    if not (parts/'plan.json').exists():
+        raise FileNotFoundError(f'No chunks to merge in {parts}: build them with '
+                                'stiffness_dataset(..., shard=(i, n)) or microvae_label --shard i/n')
+    plan = json.loads((parts/'plan.json').read_text())
+    missing = [k for k in range(-(-plan['n']//plan['chunk_size']))
+               if not (parts/f'chunk_{k:05d}.npz').exists()]
+    if missing:
+        raise FileNotFoundError(f'{parts} lacks {len(missing)} chunk(s), e.g. {missing[:5]} (chunk '
+                                'k belongs to shard k mod n): run those shards, then merge')
+    if path.exists() and not overwrite:
+        raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
+    np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(plan['E']),
+                        nu=np.asarray(plan['nu']))
+    shutil.rmtree(parts)
+    return load_stiffness_dataset(path)
