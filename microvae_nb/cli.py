@@ -305,15 +305,16 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
                          'training.npy)')
 
 # %% ../nbs/08_cli.ipynb #9f0bd806
-def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray):
-    """Write a new run's config.json and training.npy (a --force'd run
-    loses its old checkpoint); a function undoing it."""
+def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray|None):
+    """Write a new run's config.json and training.npy (if any; a --force'd run loses its old
+    checkpoint; under torchrun rank 0 writes, once every process has checked); an undo."""
     existed = out.exists()
-    if resume: return lambda: None
+    wait_for_all()
+    if resume or not is_main(): return lambda: None
     out.mkdir(parents=True, exist_ok=True)
     if force: (out/'checkpoint.pt').unlink(missing_ok=True)
     (out/'config.json').write_text(json.dumps(config, indent=1))
-    np.save(out/'training.npy', images.astype(np.uint8))
+    if images is not None: np.save(out/'training.npy', images.astype(np.uint8))
     def undo():
         if (out/'checkpoint.pt').exists(): return
         if existed:
@@ -375,7 +376,8 @@ def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, s
     "The run folder's results (256 samples, reconstructions, history, metrics, figures); metrics."
     samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
     rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
-    metrics = set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
+    metrics = (set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
+               | dict(world_size=world_size()))
     np.save(out/'samples.npy', samples)
     np.save(out/'reconstructions.npy', rec)
     (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
@@ -435,21 +437,18 @@ def train_run(images, # training structures: phase labels (N, *spatial)
               crop:dict|None=None, # how they were cut (size, n_crops, threshold), for config.json
               **overrides, # further fields of `DAVEGANConfig` or `VAEConfig`
              ) -> dict:
-    """Train a generative model on `images` and write a run folder; returns the
-    metrics (under torchrun: rank 0 writes and returns them, the others None)."""
+    "Train a generative model on `images` and write a run folder; the metrics (None off rank 0)."
     out, epochs = _out_folder(out), check_int('epochs', epochs)
     settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], seed=seed,
                                   latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                                   eval_every=eval_every) | (crop or {}))
     images, cfg, device = _prepare_run(images, out, resume, force, settings, overrides, device)
-    wait_for_all()   # every process has checked the folder before rank 0 writes into it
-    config = dict(settings=asdict(settings), config=asdict(cfg), world_size=world_size())
-    undo = _start_run(out, resume, force, config, images) if is_main() else lambda: None
+    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg),
+                                               world_size=world_size()), images)
     start = time.perf_counter()
     fitted = _fit_or_undo(undo, cfg, images, out, epochs, batch_size, resume, eval_every,
                           progress, device, seed)
-    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device),
-                world_size=world_size())
+    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device))
     return _write_outputs(out, images, *fitted, info, seed) if is_main() else None
 
 # %% ../nbs/08_cli.ipynb #a3d56449
@@ -687,7 +686,7 @@ def _print_labels(d:dict, path:Path, shard:str|None, seconds:float|None):
     "What `microvae_label` tells its user: a finished set, a shard, or a merge."
     if shard is not None:
         return print(f'shard {shard}: {len(d["c11"])} structures of the set are labelled (in '
-                     f'{path}.parts); when every shard is there: microvae_label --merge --out {path}')
+                     f'{path}.parts); once every shard is: microvae_label --merge --out {path}')
     took = '' if seconds is None else f' in {seconds:.0f} s'
     print(f'labelled {len(d["c11"])} structures of {d["structures"].shape[1:]}{took}: C11 '
           f'{d["c11"].min():.1f} to {d["c11"].max():.1f} GPa; wrote {path}')
@@ -710,8 +709,7 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
                    shard:str=None, # i/n: build only shard i of n (one machine of n), merge later
                    merge:bool=False, # assemble the shards' chunks of --out into the file
                   ):
-    """Label GRF structures with their FFT stiffness (seed 002's recipe): structures,
-    sigma, vf, c11; under torchrun shared by the processes, or one --shard of a set."""
+    "Label GRF structures with their FFT stiffness (seed 002): shared under torchrun, or a --shard."
     path = Path(out)
     if path.suffix != '.npz': raise ValueError(f'--out must name a .npz file, got {out}')
     if merge: return _print_labels(merge_stiffness_dataset(path, overwrite=force), path, None, None)
@@ -720,7 +718,8 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
                           widths=_numbers('widths', widths),
                           vf_range=_numbers('vf_range', vf_range),
                           E=_numbers('E', E), nu=nu, full=full, seed=seed, overwrite=force,
-                          progress=not quiet, device=resolve_device(device), shard=_shard_flag(shard))
+                          progress=not quiet, device=resolve_device(device),
+                          shard=_shard_flag(shard))
     if is_main(): _print_labels(d, path, shard, time.perf_counter() - start)
 
 # %% ../nbs/08_cli.ipynb #cd9d617e
@@ -787,7 +786,7 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                # `VAEREG_DEFAULTS`, or on resume the run's own)
                **settings,
               ) -> dict:
-    "Train a VAE-regression model on a labelled set and write a run folder; returns the metrics."
+    "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."
     out, epochs = _out_folder(out), check_int('epochs', epochs)
     device = start_distributed(resolve_device(device))   # torchrun: join the group
     _check_run_folder(out, resume, force)
@@ -799,10 +798,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
-    wait_for_all()   # every process has checked the folder before rank 0 writes into it
-    if not resume and is_main():
-        if force: (out/'checkpoint.pt').unlink(missing_ok=True)
-        _write_json(out/'config.json', dict(settings=s, config=asdict(cfg), world_size=world_size()))
+    config = dict(settings=s, config=asdict(cfg), world_size=world_size())
+    _start_run(out, resume, force, config, None)
     return _fit_vaereg(cfg, x, c, (tr, va, te), out, epochs, s, resume, progress, device)
 
 # %% ../nbs/08_cli.ipynb #4104c633

@@ -57,7 +57,8 @@ def random_shifts(n:int, # number of images
     "Integer displacements (n, ndim), normal with standard deviation `std` x side, rounded."
     std = float(check_finite('std', std, 0))
     sides = torch.tensor(size, dtype=torch.float32, device=device)
-    return (batch_random((n, len(size)), device=device, generator=generator)*std*sides).round().long()
+    u = batch_random((n, len(size)), device=device, generator=generator)
+    return (u*std*sides).round().long()
 
 # %% ../nbs/04_diffaug.ipynb #903842ef
 def random_translate(x:torch.Tensor, # images (N, C, *spatial)

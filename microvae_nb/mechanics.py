@@ -335,9 +335,10 @@ def _build_chunk(filters, vf, shape, seeds, E, nu, full=False, **kwargs) -> dict
 
 # %% ../nbs/07_mechanics.ipynb #b87fbc33
 def _dataset_plan_file(parts:Path, filters, vf, shape:tuple, chunk_size:int, E, nu, full:bool,
-                       solver:dict) -> dict:
+                       kwargs:dict) -> dict:
     """Write the plan of a data set's chunks (size, moduli, a digest of every setting)
     into `parts`, or check that the one there is the same: shards and resumed runs must agree."""
+    solver = {k: repr(v) for k, v in kwargs.items() if k not in ('device', 'batch_size')}
     digest = hashlib.sha256(np.ascontiguousarray(filters).tobytes() + vf.tobytes()
                             + repr((shape, chunk_size, full, solver)).encode()).hexdigest()
     plan = dict(n=len(filters), chunk_size=chunk_size, E=np.asarray(E, float).tolist(),
@@ -369,7 +370,7 @@ def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int
 
 # %% ../nbs/07_mechanics.ipynb #be32ddcb
 def _check_shard(shard) -> tuple:
-    "A shard (i, n) with 0 <= i < n; None: this process's share of a torchrun job (all of it alone)."
+    "A shard (i, n) with 0 <= i < n; None: this process's share of a torchrun job (or all)."
     if shard is None: return rank(), world_size()
     if (not isinstance(shard, (tuple, list)) or len(shard) != 2
             or not all(isinstance(v, int) for v in shard) or not 0 <= shard[0] < shard[1]):
@@ -377,7 +378,7 @@ def _check_shard(shard) -> tuple:
     return tuple(shard)
 
 def _label_device(kwargs:dict) -> torch.device:
-    "The solver's device; under torchrun this process's (its local GPU for CUDA), joining the group."
+    "The solver's device; under torchrun this process's (CUDA: its local GPU), joining the group."
     device = torch.device(kwargs.get('device') or ('cuda' if torch.cuda.is_available() else 'cpu'))
     return start_distributed(device)
 
@@ -395,14 +396,12 @@ def stiffness_dataset(path, # the .npz file to write
                       chunk_size:int=32, # structures per saved chunk
                       seed:int=0, # seed of the whole data set
                       overwrite:bool=False, # replace an existing file at `path`
-                      # (i, n): build only chunks i, i + n, ... of the set (for n machines; then
-                      # `merge_stiffness_dataset`); None: all (under torchrun: shared by the processes)
+                      # (i, n): chunks i, i + n, ... (machine i of n; `merge_stiffness_dataset`)
                       shard:tuple|None=None,
                       progress:bool=True, # show a progress bar
                       **kwargs, # solver, tol, dtype, device, batch_size: as for `homogenize`
                      ) -> dict:
-    """Build (or resume) seed 002's labelled data set: GRF structures, filter
-    widths, volume fractions and C11; one shard of it, or all of it shared by torchrun's processes."""
+    "Build (or resume) seed 002's labelled set: GRF structures, sigma, vf, C11; or one shard of it."
     if Path(path).exists() and not overwrite:
         raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
     path, shape = Path(path), tuple(check_int('shape', s) for s in shape)
@@ -410,15 +409,10 @@ def stiffness_dataset(path, # the .npz file to write
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
                                 vf_range, seed, sigmas)
     parts, kwargs['device'] = path.with_name(path.name + '.parts'), _label_device(kwargs)
-    solver = {k: repr(v) for k, v in kwargs.items() if k not in ('device', 'batch_size')}
-    _dataset_plan_file(parts, filters, vf, shape, chunk_size, E, nu, full, solver)
-    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress and is_main(),
-                  share, E=E, nu=nu, full=full, **kwargs)
-    if shard is not None: return load_stiffness_dataset(parts)
-    wait_for_all()
-    if is_main(): merge_stiffness_dataset(path, overwrite=overwrite)
-    wait_for_all()
-    return load_stiffness_dataset(path)
+    _dataset_plan_file(parts, filters, vf, shape, chunk_size, E, nu, full, kwargs)   # or check it
+    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress and is_main(), share, E=E,
+                  nu=nu, full=full, **kwargs)
+    return load_stiffness_dataset(parts) if shard is not None else _merge_shared(path, overwrite)
 
 # %% ../nbs/07_mechanics.ipynb #fe3e4489
 def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its folder of chunks
@@ -444,7 +438,7 @@ def merge_stiffness_dataset(path, # the .npz file the shards were built for
     parts = path.with_name(path.name + '.parts')
     if not (parts/'plan.json').exists():
         raise FileNotFoundError(f'No chunks to merge in {parts}: build them with '
-                                'stiffness_dataset(..., shard=(i, n)) or microvae_label --shard i/n')
+                                'stiffness_dataset(..., shard=(i, n)) or microvae_label --shard')
     plan = json.loads((parts/'plan.json').read_text())
     missing = [k for k in range(-(-plan['n']//plan['chunk_size']))
                if not (parts/f'chunk_{k:05d}.npz').exists()]
@@ -456,4 +450,11 @@ def merge_stiffness_dataset(path, # the .npz file the shards were built for
     np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(plan['E']),
                         nu=np.asarray(plan['nu']))
     shutil.rmtree(parts)
+    return load_stiffness_dataset(path)
+
+def _merge_shared(path:Path, overwrite:bool) -> dict:
+    "Once every process has built its chunks, rank 0 merges them; the set, for every process."
+    wait_for_all()
+    if is_main(): merge_stiffness_dataset(path, overwrite=overwrite)
+    wait_for_all()
     return load_stiffness_dataset(path)

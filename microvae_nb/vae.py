@@ -23,8 +23,8 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from .data import to_model_input, check_choice, check_int, check_finite, as_tensor
-from .distributed import (start_distributed, world_size, rank_rows, is_main, global_batch,
-                                     batch_random, sum_over_processes, any_process,
+from .distributed import (start_distributed, world_size, rank_rows, is_main,
+                                     global_batch, batch_random, sum_over_processes, any_process,
                                      average_gradients, sync_batch_norm, per_process_batch)
 
 # %% auto #0

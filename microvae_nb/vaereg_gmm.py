@@ -375,8 +375,8 @@ def forward(self:VAERegression, x) -> VAERegOutput:
     h = self.trunk(x)
     heads = (self.z_mu, self.z_logvar, self.c_mu, self.c_logvar)
     mu, logvar, c_mu, c_logvar = (head(h) for head in heads)
-    noise = lambda m, lv: (m + batch_random(m.shape, device=m.device)*(0.5*lv).exp() if self.training
-                           else m)
+    draw = lambda m: batch_random(m.shape, device=m.device)
+    noise = lambda m, lv: m + draw(m)*(0.5*lv).exp() if self.training else m
     z, c = noise(mu, logvar), noise(c_mu, c_logvar)
     logits = self.decoder(z)
     return VAERegOutput(torch.sigmoid(logits), logits, mu, logvar, z, c_mu, c_logvar, self.prior(c))
