@@ -437,8 +437,8 @@ def merge_stiffness_dataset(path, # the .npz file the shards were built for
     path = Path(path)
     parts = path.with_name(path.name + '.parts')
     if not (parts/'plan.json').exists():
-        raise FileNotFoundError(f'No chunks to merge in {parts}: build them with '
-                                'stiffness_dataset(..., shard=(i, n)) or microvae_label --shard')
+        raise FileNotFoundError(f'No chunks to merge in {parts}: build them with the shard '
+                                'argument of stiffness_dataset (microvae_label --shard i/n)')
     plan = json.loads((parts/'plan.json').read_text())
     missing = [k for k in range(-(-plan['n']//plan['chunk_size']))
                if not (parts/f'chunk_{k:05d}.npz').exists()]
