@@ -307,16 +307,17 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray|None):
     """Write a new run's config.json and training.npy (if any; a --force'd run loses its old
-    checkpoint; under torchrun rank 0 writes, once every process has checked); an undo."""
-    existed = out.exists()
-    wait_for_all()
-    if resume or not is_main(): return lambda: None
-    out.mkdir(parents=True, exist_ok=True)
-    if force: (out/'checkpoint.pt').unlink(missing_ok=True)
-    (out/'config.json').write_text(json.dumps(config, indent=1))
-    if images is not None: np.save(out/'training.npy', images.astype(np.uint8))
+    checkpoint; under torchrun rank 0 writes, between two barriers); a function undoing it."""
+    existed, writes = out.exists(), not resume and is_main()
+    wait_for_all()   # every process has checked the folder before rank 0 writes into it
+    if writes:
+        out.mkdir(parents=True, exist_ok=True)
+        if force: (out/'checkpoint.pt').unlink(missing_ok=True)
+        (out/'config.json').write_text(json.dumps(config, indent=1))
+        if images is not None: np.save(out/'training.npy', images.astype(np.uint8))
+    wait_for_all()   # ... and sees what it wrote
     def undo():
-        if (out/'checkpoint.pt').exists(): return
+        if not writes or (out/'checkpoint.pt').exists(): return
         if existed:
             return [(out/f).unlink(missing_ok=True) for f in ('config.json', 'training.npy')]
         shutil.rmtree(out, ignore_errors=True)
