@@ -292,14 +292,16 @@ def _score_kw(data, limit_to:int, ndim) -> dict:
     spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
     return dict(limit_to=_window(limit_to, spatial), ndim=ndim)
 
+# larger sets get no noise floor, and their diversity from this many evenly spaced structures
+MAX_FLOOR_SET = 512   # (all-pairs costs grow as N^2)
+
 def _diversity(x, kw:dict) -> float|None:
     """Diversity of x; None for one structure, 0 when none holds the
     phase (collapsed: they cannot differ in it)."""
     if len(x) < 2: return None
+    x = x[::math.ceil(len(x)/MAX_FLOOR_SET)]
     held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
     return diversity(x, **kw) if held else 0.0
-
-MAX_FLOOR_SET = 512  # larger training sets get no noise floor (its all-pairs cost grows as N^2)
 
 def _phase_scores(generated, data, kw:dict) -> dict:
     """E_gen (mean, median, bootstrap interval), the
