@@ -686,8 +686,8 @@ def _shard_flag(shard:str|None) -> tuple|None:
 def _print_labels(d:dict, path:Path, shard:str|None, seconds:float|None):
     "What `microvae_label` tells its user: a finished set, a shard, or a merge."
     if shard is not None:
-        return print(f'shard {shard} done: {len(d["c11"])} structures of the set labelled so far (in '
-                     f'{path}.parts); once every shard is: microvae_label --merge --out {path}')
+        return print(f'shard {shard} done: {len(d["c11"])} structures of the set labelled so far '
+                     f'(in {path}.parts); once every shard is: microvae_label --merge --out {path}')
     took = '' if seconds is None else f' in {seconds:.0f} s'
     print(f'labelled {len(d["c11"])} structures of {d["structures"].shape[1:]}{took}: C11 '
           f'{d["c11"].min():.1f} to {d["c11"].max():.1f} GPa; wrote {path}')
