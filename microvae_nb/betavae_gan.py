@@ -22,7 +22,7 @@ from .data import as_tensor, layout, check_choice, check_int, check_finite
 from .vae import (LAYERS, activation, down_block, up_block, as_model_input,
                              reconstruction_loss, reduce_loss, save_checkpoint, load_checkpoint,
                              reconstruct, sample, register_model, load_model, TrainerBase,
-                             _check_sizes, VAEOutput, posterior_forward)
+                             _check_sizes, VAEOutput, posterior_forward, reparameterise)
 from .diffaug import translate, random_shifts, augmented_kl
 from .distributed import (global_batch, batch_random, average_gradients,
                                      sum_over_processes, any_process, world_size)
@@ -251,7 +251,7 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     cfg, B, dev = model.cfg, len(x), x.device
     T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
-    z_vae = mu + batch_random(mu.shape, device=dev, generator=rng)*(0.5*logvar).exp()
+    z_vae = reparameterise(mu, logvar, rng)
     kl = reduce_loss(augmented_kl(mu, logvar, cfg.augment_latent, cfg.sampled_prior,
                                   *cfg.latent_strength, generator=rng), cfg.reduction)
     logits = _generate(model, z_vae, batch_random(mu.shape, device=dev, generator=rng))

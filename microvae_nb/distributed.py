@@ -144,7 +144,7 @@ def _global_moments(x:torch.Tensor) -> tuple:
     """Mean and biased variance per channel over the global batch, and the factor n/(n - 1)
     of the unbiased one: one all-reduce of the sums of x, x² and counts, in float64."""
     dims, xd = [0, *range(2, x.ndim)], x.double()
-    count = torch.full_like(xd[0, :, *(0,)*(x.ndim - 2)], float(x[:, 0].numel()))
+    count = xd.new_full((x.shape[1],), float(x[:, 0].numel()))
     s, sq, n = _SumOverProcesses.apply(torch.stack([xd.sum(dims), (xd*xd).sum(dims), count]))
     mean = s/n
     return mean.to(x.dtype), (sq/n - mean**2).to(x.dtype), (n/(n - 1)).detach().to(x.dtype)

@@ -29,12 +29,12 @@ from .distributed import (start_distributed, world_size, rank_rows, is_main,
 
 # %% auto #0
 __all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
-           'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'posterior_forward', 'VAE',
-           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'build_model',
-           'save_checkpoint', 'load_checkpoint', 'saved_config', 'load_model', 'load_vae', 'resolve_device',
-           'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode', 'reconstruct', 'sample',
-           'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames',
-           'latent_explorer', 'static_explorer']
+           'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise',
+           'posterior_forward', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input',
+           'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'load_model',
+           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode',
+           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
+           'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -246,6 +246,13 @@ class LossTerms:
     kl: torch.Tensor # KL term (before the weight beta)
 
 # %% ../nbs/02_vae.ipynb #e7496910
+def reparameterise(mu:torch.Tensor, # posterior means (N, L)
+                   logvar:torch.Tensor, # posterior log-variances (N, L)
+                   generator:torch.Generator|None=None, # the stream (default: torch's global one)
+                  ) -> torch.Tensor:
+    "z = mu + sigma eps, eps the rows of a global batch's draw (10_distributed's `batch_random`)."
+    return mu + batch_random(mu.shape, device=mu.device, generator=generator)*(0.5*logvar).exp()
+
 def posterior_forward(model:nn.Module, # a model with `encode` (posterior moments)
                       x:torch.Tensor, # model input (N, *shape)
                       decoder:nn.Module, # the network from z to logits
@@ -253,7 +260,7 @@ def posterior_forward(model:nn.Module, # a model with `encode` (posterior moment
     """Every model's forward pass: z = mu + sigma eps in training
     mode (the posterior mean otherwise), decoded."""
     mu, logvar = model.encode(x)
-    z = mu + batch_random(mu.shape, device=mu.device)*(0.5*logvar).exp() if model.training else mu
+    z = reparameterise(mu, logvar) if model.training else mu
     logits = decoder(z)
     return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
 
@@ -711,8 +718,8 @@ def _run_epoch(self:Trainer, data:tuple, train:bool) -> dict:
                 if train: self._step(terms.total*(len(xb)*world_size()/size))
             for k, v in vars(terms).items(): sums[k] = sums.get(k, 0) + v.detach()*len(xb)
             count += len(xb)
-    rows = next(iter(sums.values())).new_tensor(count)
-    total = sum_over_processes(torch.stack([*sums.values(), rows]))
+    seen = next(iter(sums.values())).new_tensor(count)
+    total = sum_over_processes(torch.stack([*sums.values(), seen]))
     return {('loss' if k == 'total' else k): float(v)/float(total[-1]) for k, v in zip(sums, total)}
 
 # %% ../nbs/02_vae.ipynb #5245400f

@@ -18,9 +18,8 @@ from fastcore.basics import patch
 from .data import check_choice, check_finite, check_int, as_tensor
 from .vae import (LAYERS, VAEOutput, LossTerms, activation, gaussian_kl,
                              reconstruction_loss, register_model, _check_sizes, _dense_stack,
-                             as_model_input, png_bytes)
+                             as_model_input, png_bytes, reparameterise)
 from .metrics import two_point_correlation
-from .distributed import batch_random
 from .mechanics import effective_stiffness
 
 # %% auto #0
@@ -375,8 +374,7 @@ def forward(self:VAERegression, x) -> VAERegOutput:
     h = self.trunk(x)
     heads = (self.z_mu, self.z_logvar, self.c_mu, self.c_logvar)
     mu, logvar, c_mu, c_logvar = (head(h) for head in heads)
-    draw = lambda m: batch_random(m.shape, device=m.device)
-    noise = lambda m, lv: m + draw(m)*(0.5*lv).exp() if self.training else m
+    noise = lambda m, lv: reparameterise(m, lv) if self.training else m
     z, c = noise(mu, logvar), noise(c_mu, c_logvar)
     logits = self.decoder(z)
     return VAERegOutput(torch.sigmoid(logits), logits, mu, logvar, z, c_mu, c_logvar, self.prior(c))
