@@ -2,11 +2,14 @@
 
     python benchmarks/vaereg_study.py inverse              # mixture (K=2) and Gaussian prior on the two-morphology set
     python benchmarks/vaereg_study.py forward --seeds 0,1,2,3,4   # VAE-Reg, Reg-only, VAE + regressors, S2 + regressors
+    python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
     python benchmarks/vaereg_study.py multi                # C11, C22, C12 together (appendix 0.C)
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
-validation loss (seed 002), at most --epochs epochs (default 40), on a 60/20/20 split (`split_indices`). Each part writes JSON
+validation loss (seed 002), at most --epochs epochs (default 40), on a 60/20/20 split (`split_indices`); the inverse
+models train for --epochs without early stopping (their validation loss, dominated by the regression, stops long before
+the decoder has learnt the textures; run them with --epochs 300). Each part writes JSON
 (predictions on the test split, histories, seconds) and small model-only checkpoints; the notebook computes every
 number from them.
 """
@@ -24,10 +27,10 @@ RESULTS = Path('nbs/results/vaereg')
 SMALL = dict(shape=(1, 32, 32), dense=256, head=128)   # the chapter's widths (paper: 2048 and 1024)
 
 
-def train(cfg_or_model, x, c, tr, va, seed, epochs):
+def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10):
     "Train with seed 002's settings; the trained model, its history and the seconds it took."
     t0 = time.time()
-    kw = dict(batch_size=8, lr=5e-4, patience=10, seed=seed, progress=False)
+    kw = dict(batch_size=8, lr=5e-4, patience=patience, seed=seed, progress=False)
     if c is None: trainer = Trainer(cfg_or_model, x[tr], valid=x[va], **kw)
     else: trainer = Trainer(cfg_or_model, x[tr], c[tr], valid=(x[va], c[va]), **kw)
     history = trainer.fit(epochs)
@@ -57,40 +60,48 @@ def latent_regressors(z_train, c_train, z_test):
             for k, m in models.items()}
 
 
-def forward(seed, epochs):
+FORWARD = ('vaereg', 'regonly', 'vae', 's2')   # the networks and baselines of the forward study
+
+
+def forward(seed, epochs, methods=FORWARD):
+    "Train `methods` on one split of grf32; results join the seed's JSON (other methods' results are kept)."
     d = load_stiffness_dataset(RESULTS/'grf32.npz')
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
-    out = dict(seed=seed, true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
+    path = RESULTS/f'forward/seed{seed}.json'
+    out = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={})
+    out |= dict(seed=seed, true=c[te].tolist(), test=te.tolist())
     cfg = vaereg_config(c[tr], x[tr])
-    for name, cfg_i in [('vaereg', cfg), ('regonly', property_config(c[tr], **SMALL, reg_scale=cfg.reg_scale,
-                                                                    style_weight=0., kl_weight=0.))]:
-        model, hist, sec = train(cfg_i, x, c, tr, va, seed, epochs)
+    nets = dict(vaereg=cfg, regonly=property_config(c[tr], **SMALL, reg_scale=cfg.reg_scale, style_weight=0.,
+                                                   kl_weight=0.))
+    for name in [m for m in nets if m in methods]:
+        model, hist, sec = train(nets[name], x, c, tr, va, seed, epochs)
         out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
         out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
         if seed == 0: save_checkpoint(RESULTS/f'forward/{name}_seed0.pt', model, overwrite=True)
-    vae, hist, sec = train(seed000_config(16, shape=(1, 32, 32)), x, None, tr, va, seed, epochs)
-    out['seconds']['vae'], out['epochs']['vae'] = sec, len(hist['train_loss'])
-    if seed == 0: save_checkpoint(RESULTS/'forward/vae_seed0.pt', vae, overwrite=True)
-    z = encode(vae, x).numpy()
-    out['pred'] |= {f'vae_{k}': v for k, v in latent_regressors(z[tr], c[tr], z[te]).items()}
-    from microvae_nb.pca_dmaps import PCA
-    s2 = s2_descriptor(x, limit_to=8).numpy()
-    pca = PCA(20).fit(s2[tr])
-    f = pca.transform(s2)
-    out['pred'] |= {f's2_{k}': v for k, v in latent_regressors(f[tr], c[tr], f[te]).items()
-                    if k in ('linear', 'gpr')}
-    (RESULTS/'forward').mkdir(parents=True, exist_ok=True)
-    (RESULTS/f'forward/seed{seed}.json').write_text(json.dumps(out))
+    if 'vae' in methods:
+        vae, hist, sec = train(seed000_config(16, shape=(1, 32, 32)), x, None, tr, va, seed, epochs)
+        out['seconds']['vae'], out['epochs']['vae'] = sec, len(hist['train_loss'])
+        if seed == 0: save_checkpoint(RESULTS/'forward/vae_seed0.pt', vae, overwrite=True)
+        z = encode(vae, x).numpy()
+        out['pred'] |= {f'vae_{k}': v for k, v in latent_regressors(z[tr], c[tr], z[te]).items()}
+    if 's2' in methods:
+        from microvae_nb.pca_dmaps import PCA
+        s2 = s2_descriptor(x, limit_to=8).numpy()
+        f = PCA(20).fit(s2[tr]).transform(s2)
+        out['pred'] |= {f's2_{k}': v for k, v in latent_regressors(f[tr], c[tr], f[te]).items()
+                        if k in ('linear', 'gpr')}
+    path.write_text(json.dumps(out))
     print(f'forward seed {seed}: ' + ', '.join(f'{k} {v:.0f} s' for k, v in out['seconds'].items()), flush=True)
 
 
-def inverse(seed, epochs):
+def inverse(seed, epochs, priors=('mixture', 'gaussian')):
     d = load_stiffness_dataset(RESULTS/'two32.npz')
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
-    for prior in ('mixture', 'gaussian'):
-        model, hist, sec = train(vaereg_config(c[tr], x[tr], prior=prior), x, c, tr, va, seed, epochs)
+    for prior in priors:
+        model, hist, sec = train(vaereg_config(c[tr], x[tr], prior=prior), x, c, tr, va, seed, epochs,
+                                 patience=None)
         save_checkpoint(RESULTS/f'inverse/{prior}.pt', model, overwrite=True)
         (RESULTS/f'inverse/{prior}.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed)))
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
@@ -116,7 +127,10 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', default='0')
     ap.add_argument('--epochs', type=int, default=40)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--methods', default=','.join(FORWARD), help='forward: which of ' + ', '.join(FORWARD))
+    ap.add_argument('--priors', default='mixture,gaussian', help='inverse: which priors')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
-    for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs)
+    extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')))
+    for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs, **extra.get(a.part, {}))

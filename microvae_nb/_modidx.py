@@ -573,4 +573,6 @@ d = { 'settings': { 'branch': 'main',
                                         'microvae_nb.vaereg_gmm.slices': ('vaereg_gmm.html#slices', 'microvae_nb/vaereg_gmm.py'),
                                         'microvae_nb.vaereg_gmm.split_indices': ( 'vaereg_gmm.html#split_indices',
                                                                                   'microvae_nb/vaereg_gmm.py'),
+                                        'microvae_nb.vaereg_gmm.straight_through': ( 'vaereg_gmm.html#straight_through',
+                                                                                     'microvae_nb/vaereg_gmm.py'),
                                         'microvae_nb.vaereg_gmm.style_loss': ('vaereg_gmm.html#style_loss', 'microvae_nb/vaereg_gmm.py')}}}

@@ -25,9 +25,9 @@ from .mechanics import effective_stiffness
 # %% auto #0
 __all__ = ['VGG19_BLOCKS', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk', 'RegDecoder',
            'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features', 'load_vgg19', 'slices',
-           'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales', 'balanced_config',
-           'split_indices', 'predict', 'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal',
-           'design_explorer']
+           'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales',
+           'balanced_config', 'split_indices', 'predict', 'prior_components', 'propose', 'physics_check',
+           'screened_proposals', 'anneal', 'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -220,26 +220,28 @@ def gram_distance(fa:list, # feature maps of one batch, a list of (B, C_l, *spat
 
 # %% ../nbs/05_vaereg_gmm.ipynb #e6a5a7c4
 class RandomFilters(nn.Module):
-    """A fixed, seeded multi-scale network of random 3x3 filters: images (B, 1, H, W) -> features.
-    Building it leaves torch's global random state alone (a resumed run stays exact)."""
+    """A fixed, seeded multi-scale network of random 3x3 filters: images (B, 1, H, W) -> the images
+    and four feature maps. Building it leaves torch's global random state alone (exact resume)."""
     def __init__(self,
                  channels:tuple=(16, 32, 64, 64), # filters per stage (2x average pooling between)
                  seed:int=0, # seed of the filters
                  in_channels:int=1, # channels of the images
+                 zero_mean:bool=True, # filters that ignore the local average (see below)
                 ):
         super().__init__()
         g, chans = torch.Generator().manual_seed(seed), (in_channels,) + tuple(channels)
         self.convs = nn.ModuleList()
         for a, b in zip(chans, chans[1:]):
             conv = nn.utils.skip_init(nn.Conv2d, a, b, 3, padding=1, padding_mode='circular')
+            w = torch.randn(conv.weight.shape, generator=g)*math.sqrt(2/(9*a))
             with torch.no_grad():
-                conv.weight.copy_(torch.randn(conv.weight.shape, generator=g)*math.sqrt(2/(9*a)))
+                conv.weight.copy_(w - w.mean((2, 3), keepdim=True) if zero_mean else w)
                 conv.bias.zero_()
             self.convs.append(conv)
         self.requires_grad_(False)
 
     def forward(self, x) -> list:
-        feats = []
+        feats = [x]
         for i, conv in enumerate(self.convs):
             x = F.relu(conv(F.avg_pool2d(x, 2) if i else x))
             feats.append(x)
@@ -308,6 +310,12 @@ def slices(x:torch.Tensor, # model tensors (N, C, *spatial), 2D or 3D
     n, c = x.shape[:2]
     return [x.movedim(2 + axis, 1).reshape(n*x.shape[2 + axis], c, *[s for i, s in
             enumerate(x.shape[2:]) if i != axis]) for axis in range(3)]
+
+# %% ../nbs/05_vaereg_gmm.ipynb #3e532b3b
+def straight_through(p:torch.Tensor, # probabilities of the second phase, any shape
+                    ) -> torch.Tensor:
+    "Phases (p > 0.5) in the forward pass, the gradient of the probabilities in the backward pass."
+    return (p > 0.5).to(p.dtype) + p - p.detach()
 
 # %% ../nbs/05_vaereg_gmm.ipynb #15e80151
 def style_loss(recon:torch.Tensor, # reconstruction probabilities (N, C, *spatial)
@@ -404,7 +412,9 @@ def loss(self:VAERegression,
     style_on = cfg.style_weight*cfg.style_scale > 0
     if not style_on: rec = x.new_zeros(())
     elif cfg.style == 'bce': rec = reconstruction_loss(out.logits, x).flatten(1).sum(1).mean()
-    else: rec = style_loss(out.recon, x, self.style_network(x.device), cfg.ndim).mean()
+    else:
+        net = self.style_network(x.device)
+        rec = style_loss(straight_through(out.recon), x, net, cfg.ndim).mean()
     kl = mixture_kl(out.mu, out.logvar, *out.prior).mean()
     reg = reg.sum(1).mean()
     total = (cfg.reg_weight*cfg.reg_scale*reg + cfg.style_weight*cfg.style_scale*rec
@@ -422,8 +432,10 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
                     batch_size:int=8, # structures per batch
                     n_batches:int=8, # batches to average over
                     seed:int=0, # seed of the untrained model and the batches
+                    kl_per_nat:float=1e-3, # kl_scale: one nat of KL against the normalised terms
                    ) -> dict:
-    "Multipliers reg_scale, style_scale, kl_scale that bring each loss term of a new model to 1."
+    """Multipliers reg_scale and style_scale that bring the regression and style terms of a new
+    model to 1, and kl_scale = `kl_per_nat`."""
     torch.manual_seed(seed)
     unit = dict(reg_scale=1., style_scale=1., kl_scale=1.)
     model = VAERegression(VAERegConfig(**(vars(cfg) | unit))).train()
@@ -434,7 +446,7 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
     mean = lambda k: float(torch.stack([getattr(t, k) for t in terms]).mean())
     one_digit = lambda v: float(f'{1/v:.1g}') if v > 0 else 1.
     return dict(reg_scale=one_digit(mean('reg')), style_scale=one_digit(mean('rec')),
-                kl_scale=one_digit(mean('kl')))
+                kl_scale=float(check_finite('kl_per_nat', kl_per_nat, 0)))
 
 # %% ../nbs/05_vaereg_gmm.ipynb #3c2902f9
 def balanced_config(targets, # training properties (N,) or (N, P)
