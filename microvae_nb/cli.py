@@ -474,7 +474,8 @@ CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'be
 
 def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
-    _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'])
+    _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
+              patience=f['patience'])
     _check_run_folder(out, f['resume'], f['force'])
     s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
     images = (np.load(out/'training.npy') if f['resume'] else
@@ -489,7 +490,7 @@ def _train_vaereg(out:Path, f:dict):
     m = vaereg_run(f['data'], out, f['epochs'], f['resume'], f['force'], not f['quiet'],
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
-                   **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed')})
+                   **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience')})
     if m is not None: _print_vaereg(m, out)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
@@ -513,6 +514,9 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    quiet:bool=False, # no progress bar
                    prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
+                   # vaereg: epochs without a lower validation loss before stopping (default 10;
+                   # 0: all --epochs, which the decoder needs for inverse design)
+                   patience:int=None,
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags = dict(locals())
@@ -773,8 +777,9 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
     return saved
 
 # %% ../nbs/08_cli.ipynb #a1cc3c9b
+# a new vaereg run's settings, unless given
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
-                       batch_size=8, seed=0)   # a new vaereg run's settings, unless given
+                       batch_size=8, seed=0, patience=10)
 
 def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
                out, # run folder
@@ -783,7 +788,7 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                force:bool=False, # replace an existing run in `out`
                progress:bool=True, # show a progress bar
                device=None, # 'cuda', 'cpu', ...; default cuda when available
-               # prior, n_components, latent_dim, properties, batch_size, seed (None:
+               # prior, n_components, latent_dim, properties, batch_size, seed, patience (None:
                # `VAEREG_DEFAULTS`, or on resume the run's own)
                **settings,
               ) -> dict:
@@ -796,6 +801,7 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
     if 'properties' in given: given['properties'] = list(given['properties'])
     s = _vaereg_settings(out, resume, given)
+    check_int('patience', s.get('patience', 10), 0)
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
@@ -811,7 +817,8 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     tr, va, te = split
     start = time.perf_counter()
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
-                      patience=10, checkpoint=out/'checkpoint.pt', resume=resume,
+                      patience=s.get('patience', 10) or None, checkpoint=out/'checkpoint.pt',
+                      resume=resume,
                       progress=progress, device=device, seed=s['seed'])
     history = trainer.fit(epochs)
     pred = predict(trainer.model, x[te])[0]
