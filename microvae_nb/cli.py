@@ -514,9 +514,7 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    quiet:bool=False, # no progress bar
                    prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
-                   # vaereg: epochs without a lower validation loss before stopping (default 10;
-                   # 0: all --epochs, which the decoder needs for inverse design)
-                   patience:int=None,
+                   patience:int=None, # vaereg: early-stopping patience in epochs (default 10; 0: none)
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags = dict(locals())
@@ -777,9 +775,8 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
     return saved
 
 # %% ../nbs/08_cli.ipynb #a1cc3c9b
-# a new vaereg run's settings, unless given
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
-                       batch_size=8, seed=0, patience=10)
+                       batch_size=8, seed=0, patience=10)   # a new vaereg run's settings
 
 def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
                out, # run folder
