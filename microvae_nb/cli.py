@@ -514,7 +514,7 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    quiet:bool=False, # no progress bar
                    prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
-                   patience:int=None, # vaereg: early-stopping patience, epochs (default 10; 0: none)
+                   patience:int=None, # vaereg: early-stopping patience (default 10 epochs; 0: none)
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags = dict(locals())
