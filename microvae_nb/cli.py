@@ -797,8 +797,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
     given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
     if 'properties' in given: given['properties'] = list(given['properties'])
-    s = _vaereg_settings(out, resume, given)
-    check_int('patience', s.get('patience', 10), 0)
+    s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
+    check_int('patience', s['patience'], 0)
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
@@ -814,8 +814,7 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     tr, va, te = split
     start = time.perf_counter()
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
-                      patience=s.get('patience', 10) or None, checkpoint=out/'checkpoint.pt',
-                      resume=resume,
+                      patience=s['patience'] or None, checkpoint=out/'checkpoint.pt', resume=resume,
                       progress=progress, device=device, seed=s['seed'])
     history = trainer.fit(epochs)
     pred = predict(trainer.model, x[te])[0]
