@@ -3,13 +3,14 @@
     python benchmarks/vaereg_study.py inverse              # mixture (K=2) and Gaussian prior on the two-morphology set
     python benchmarks/vaereg_study.py forward --seeds 0,1,2,3,4   # VAE-Reg, Reg-only, VAE + regressors, S2 + regressors
     python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
-    python benchmarks/vaereg_study.py multi                # C11, C22, C12 together (appendix 0.C)
+    python benchmarks/vaereg_study.py multi --epochs 200 --patience 0   # C11, C22, C12 together (appendix 0.C)
+    python benchmarks/vaereg_study.py forward3d --epochs 30   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
 validation loss (seed 002), at most --epochs epochs (default 40), on a 60/20/20 split (`split_indices`); the inverse
 models train for --epochs without early stopping (their validation loss, dominated by the regression, stops long before
-the decoder has learnt the textures; run them with --epochs 300). Each part writes JSON
+the decoder has learnt the textures; run them with --epochs 300; multi likewise with --patience 0). Each part writes JSON
 (predictions on the test split, histories, seconds) and small model-only checkpoints; the notebook computes every
 number from them.
 """
@@ -107,30 +108,59 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
-def multi(seed, epochs):
+SET3D = Path('runs/grf32_3d.npz')   # 67 MB: built by `forward3d`, not committed (runs/ is ignored by git)
+
+
+def forward3d(seed, epochs, n_per_filter=16):
+    "VAE-Reg (S2 style loss) and the Reg-only CNN on 32^3 volumes: 64 filter families x n_per_filter."
+    from microvae_nb.mechanics import stiffness_dataset
+    if not SET3D.exists():
+        t0 = time.time()
+        SET3D.parent.mkdir(exist_ok=True)
+        stiffness_dataset(SET3D, shape=(32, 32, 32), n_per_filter=n_per_filter, seed=2, progress=False)
+        print(f'labelled {SET3D} in {time.time() - t0:.0f} s', flush=True)
+    d = load_stiffness_dataset(SET3D)
+    x, c = d['structures'], d['c11']
+    tr, va, te = split_indices(len(x), seed=seed)
+    shape = dict(shape=(1, 32, 32, 32), dense=256, head=128)
+    cfg = balanced_config(c[tr], x[tr], style='s2', **shape)
+    nets = dict(vaereg=cfg, regonly=property_config(c[tr], **shape, reg_scale=cfg.reg_scale, style_weight=0.,
+                                                   kl_weight=0.))
+    out = dict(seed=seed, n=len(x), true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
+    for name, net in nets.items():
+        model, hist, sec = train(net, x, c, tr, va, seed, epochs)
+        out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
+        out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
+        (RESULTS/'forward3d.json').write_text(json.dumps(out))
+        print(f'forward3d {name}: {out["epochs"][name]} epochs, {sec:.0f} s', flush=True)
+
+
+def multi(seed, epochs, patience=10):
     d = load_stiffness_dataset(RESULTS/'grf32.npz')
     x, C = d['structures'], d['stiffness']
     c = np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)     # C11, C22, C12
     tr, va, te = split_indices(len(x), seed=seed)
     model, hist, sec = train(vaereg_config(c[tr], x[tr], properties=('c11', 'c22', 'c12')), x, c, tr, va,
-                             seed, epochs)
+                             seed, epochs, patience=patience)
     save_checkpoint(RESULTS/'multi/vaereg.pt', model, overwrite=True)
     out = dict(seed=seed, test=te.tolist(), true=c[te].tolist(), pred=predict(model, x[te])[0].tolist(),
-               seconds=sec, epochs=len(hist['train_loss']))
+               seconds=sec, epochs=len(hist['train_loss']), patience=patience)
     (RESULTS/'multi/result.json').write_text(json.dumps(out))
     print(f'multi: {out["epochs"]} epochs, {sec:.0f} s', flush=True)
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['forward', 'inverse', 'multi'])
+    ap.add_argument('part', choices=['forward', 'inverse', 'multi', 'forward3d'])
     ap.add_argument('--seeds', default='0')
     ap.add_argument('--epochs', type=int, default=40)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--methods', default=','.join(FORWARD), help='forward: which of ' + ', '.join(FORWARD))
     ap.add_argument('--priors', default='mixture,gaussian', help='inverse: which priors')
+    ap.add_argument('--patience', type=int, default=10, help='multi: early-stopping patience (0: none)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
-    extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')))
+    extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
+                 multi=dict(patience=a.patience or None))
     for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs, **extra.get(a.part, {}))

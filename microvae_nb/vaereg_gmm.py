@@ -23,11 +23,11 @@ from .metrics import two_point_correlation
 from .mechanics import effective_stiffness
 
 # %% auto #0
-__all__ = ['VGG19_BLOCKS', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk', 'RegDecoder',
-           'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features', 'load_vgg19', 'slices',
-           'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression', 'balanced_scales',
-           'balanced_config', 'split_indices', 'predict', 'prior_components', 'propose', 'physics_check',
-           'screened_proposals', 'anneal', 'design_explorer']
+__all__ = ['VGG19_BLOCKS', 'KL_PER_NAT', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk',
+           'RegDecoder', 'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features',
+           'load_vgg19', 'slices', 'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression',
+           'balanced_scales', 'balanced_config', 'split_indices', 'predict', 'prior_components', 'propose',
+           'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -425,6 +425,8 @@ def loss(self:VAERegression,
 register_model('vaereg', VAERegression, VAERegConfig)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #b79c6009
+KL_PER_NAT = 1e-4   # the KL's weight per nat against the normalised terms (see above)
+
 @torch.no_grad()
 def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales are ignored)
                     images, # training structures (a few batches suffice)
@@ -432,7 +434,7 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
                     batch_size:int=8, # structures per batch
                     n_batches:int=8, # batches to average over
                     seed:int=0, # seed of the untrained model and the batches
-                    kl_per_nat:float=1e-3, # kl_scale: one nat of KL against the normalised terms
+                    kl_per_nat:float=KL_PER_NAT, # kl_scale: one nat of KL against the normalised terms
                    ) -> dict:
     """Multipliers reg_scale and style_scale that bring the regression and style terms of a new
     model to 1, and kl_scale = `kl_per_nat`."""
@@ -452,11 +454,13 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
 def balanced_config(targets, # training properties (N,) or (N, P)
                     images, # training structures
                     seed:int=0, # seed of `balanced_scales`
+                    kl_per_nat:float=KL_PER_NAT, # the KL's weight per nat (`balanced_scales`)
                     **kwargs, # any other field of `VAERegConfig`
                    ) -> VAERegConfig:
     "`property_config` with the multipliers of `balanced_scales`: the chapter's configurations."
     cfg = property_config(targets, **kwargs)
-    return property_config(targets, **kwargs, **balanced_scales(cfg, images, targets, seed=seed))
+    scales = balanced_scales(cfg, images, targets, seed=seed, kl_per_nat=kl_per_nat)
+    return property_config(targets, **kwargs, **scales)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #7ae0b923
 def split_indices(n:int, # number of structures
