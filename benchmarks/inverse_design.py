@@ -1,6 +1,7 @@
 """Inverse design on this machine: the latency of proposing k structures with the mixture prior and of checking them
 by FFT homogenization, against the simulated-annealing route (5 chains x 200 steps around a forward model), per target;
-and the training throughput of the VAE-regression model (structures per second) with each style loss.
+and the training throughput of the VAE-regression model (structures per second) with each style loss, in 2D (32^2)
+and 3D (32^3: random filters on the slices along the three axes, S2 of the volume; VGG19 not measured in 3D).
 
     python benchmarks/inverse_design.py [--threads 1] [--vgg19 path/to/vgg19_normalized.pkl]
 
@@ -45,20 +46,22 @@ def inverse_table(k):
 
 
 
-def training_table(vgg19, batch=8, steps=10):
-    print(f'\n| style loss | ms per step (batch {batch}, 32x32) | structures/s |\n|---|---|---|')
-    x = (torch.rand(batch, 1, 32, 32) > 0.5).float()
+def training_table(vgg19, shape=(32, 32), batch=8, steps=10):
+    "Adam steps of the chapter's model with each style loss (VGG19 only in 2D, and only when its weights are given)."
+    side = 'x'.join(map(str, shape))
+    print(f'\n| style loss | ms per step (batch {batch}, {side}) | structures/s |\n|---|---|---|')
+    x = (torch.rand(batch, 1, *shape) > 0.5).float()
     c = torch.rand(batch, 1)*50 + 5
-    for style in ['random', 's2', 'bce'] + (['vgg19'] if vgg19 else []):
+    for style in ['random', 's2', 'bce'] + (['vgg19'] if vgg19 and len(shape) == 2 else []):
         torch.manual_seed(0)
-        m = VAERegression(VAERegConfig(shape=(1, 32, 32), dense=256, head=128, style=style,
+        m = VAERegression(VAERegConfig(shape=(1, *shape), dense=256, head=128, style=style,
                                        vgg19_weights=vgg19 or '', property_mean=(30.,), property_std=(15.,)))
         opt = torch.optim.Adam(m.parameters(), 5e-4)
         def step():
             t = m.loss(x, m(x), c); opt.zero_grad(); t.total.backward(); opt.step()
         step()
         s, _ = timed(lambda: [step() for _ in range(steps)], 2)
-        print(f'| {style} | {1000*s/steps:.0f} | {batch*steps/s:.0f} |', flush=True)
+        print(f'| {style} | {1000*s/steps:.0f} | {batch*steps/s:.1f} |', flush=True)
 
 
 if __name__ == '__main__':
@@ -71,3 +74,4 @@ if __name__ == '__main__':
     print(f'CPU, {a.threads} thread(s)\n')
     inverse_table(a.k)
     training_table(a.vgg19)
+    training_table(None, shape=(32, 32, 32), steps=2)
