@@ -434,7 +434,7 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
                     batch_size:int=8, # structures per batch
                     n_batches:int=8, # batches to average over
                     seed:int=0, # seed of the untrained model and the batches
-                    kl_per_nat:float=KL_PER_NAT, # kl_scale: one nat of KL against the normalised terms
+                    kl_per_nat:float=KL_PER_NAT, # kl_scale: a nat of KL against the normalised ones
                    ) -> dict:
     """Multipliers reg_scale and style_scale that bring the regression and style terms of a new
     model to 1, and kl_scale = `kl_per_nat`."""
