@@ -39,8 +39,25 @@ def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10):
 
 
 def vaereg_config(c_train, x_train, **kwargs):
-    "The chapter's configuration with balanced scales."
-    return balanced_config(c_train, x_train, **SMALL, **kwargs)
+    "The chapter's configuration with balanced scales (kwargs override `SMALL` and the defaults)."
+    return balanced_config(c_train, x_train, **(SMALL | kwargs))
+
+
+def networks(c_train, x_train, shape=SMALL['shape'], **kwargs):
+    "VAE-Reg and the Reg-only CNN: the same trunk and regressor, with the style and KL weights at zero."
+    cfg = vaereg_config(c_train, x_train, shape=shape, **kwargs)
+    regonly = property_config(c_train, **(SMALL | dict(shape=shape)), reg_scale=cfg.reg_scale, style_weight=0.,
+                              kl_weight=0.)
+    return dict(vaereg=cfg, regonly=regonly)
+
+
+def fit_and_predict(name, cfg, x, c, split, seed, epochs, out):
+    "Train one network of a forward study; its test predictions, seconds and epochs go into `out`."
+    tr, va, te = split
+    model, hist, sec = train(cfg, x, c, tr, va, seed, epochs)
+    out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
+    out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
+    return model
 
 
 def latent_regressors(z_train, c_train, z_test):
@@ -72,13 +89,9 @@ def forward(seed, epochs, methods=FORWARD):
     path = RESULTS/f'forward/seed{seed}.json'
     out = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={})
     out |= dict(seed=seed, true=c[te].tolist(), test=te.tolist())
-    cfg = vaereg_config(c[tr], x[tr])
-    nets = dict(vaereg=cfg, regonly=property_config(c[tr], **SMALL, reg_scale=cfg.reg_scale, style_weight=0.,
-                                                   kl_weight=0.))
+    nets = networks(c[tr], x[tr])
     for name in [m for m in nets if m in methods]:
-        model, hist, sec = train(nets[name], x, c, tr, va, seed, epochs)
-        out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
-        out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
+        model = fit_and_predict(name, nets[name], x, c, (tr, va, te), seed, epochs, out)
         if seed == 0: save_checkpoint(RESULTS/f'forward/{name}_seed0.pt', model, overwrite=True)
     if 'vae' in methods:
         vae, hist, sec = train(seed000_config(16, shape=(1, 32, 32)), x, None, tr, va, seed, epochs)
@@ -116,23 +129,16 @@ def forward3d(seed, epochs, n_per_filter=16):
     from microvae_nb.mechanics import stiffness_dataset
     if not SET3D.exists():
         t0 = time.time()
-        SET3D.parent.mkdir(exist_ok=True)
         stiffness_dataset(SET3D, shape=(32, 32, 32), n_per_filter=n_per_filter, seed=2, progress=False)
         print(f'labelled {SET3D} in {time.time() - t0:.0f} s', flush=True)
     d = load_stiffness_dataset(SET3D)
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
-    shape = dict(shape=(1, 32, 32, 32), dense=256, head=128)
-    cfg = balanced_config(c[tr], x[tr], style='s2', **shape)
-    nets = dict(vaereg=cfg, regonly=property_config(c[tr], **shape, reg_scale=cfg.reg_scale, style_weight=0.,
-                                                   kl_weight=0.))
     out = dict(seed=seed, n=len(x), true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
-    for name, net in nets.items():
-        model, hist, sec = train(net, x, c, tr, va, seed, epochs)
-        out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
-        out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
+    for name, net in networks(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2').items():
+        fit_and_predict(name, net, x, c, (tr, va, te), seed, epochs, out)
         (RESULTS/'forward3d.json').write_text(json.dumps(out))
-        print(f'forward3d {name}: {out["epochs"][name]} epochs, {sec:.0f} s', flush=True)
+        print(f'forward3d {name}: {out["epochs"][name]} epochs, {out["seconds"][name]:.0f} s', flush=True)
 
 
 def multi(seed, epochs, patience=10):

@@ -425,7 +425,7 @@ def loss(self:VAERegression,
 register_model('vaereg', VAERegression, VAERegConfig)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #b79c6009
-KL_PER_NAT = 1e-4   # the KL's weight per nat against the normalised terms (see above)
+KL_PER_NAT = 1e-4   # the weight of one nat of KL against the normalised terms
 
 @torch.no_grad()
 def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales are ignored)
@@ -434,7 +434,7 @@ def balanced_scales(cfg:VAERegConfig, # the configuration to train (its scales a
                     batch_size:int=8, # structures per batch
                     n_batches:int=8, # batches to average over
                     seed:int=0, # seed of the untrained model and the batches
-                    kl_per_nat:float=KL_PER_NAT, # kl_scale: a nat of KL against the normalised ones
+                    kl_per_nat:float=KL_PER_NAT, # the KL's weight per nat: kl_scale
                    ) -> dict:
     """Multipliers reg_scale and style_scale that bring the regression and style terms of a new
     model to 1, and kl_scale = `kl_per_nat`."""
