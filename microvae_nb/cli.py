@@ -22,14 +22,14 @@ from .data import (load_microstructure, crops, show_images, to_model_input, layo
 from .metrics import (indicator, two_point_correlation, reconstruction_error,
                                  widest_window)
 from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample,
-                             png_bytes, resolve_device)
+                             png_bytes, resolve_device, loss_names)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
                                      set_scores, sample_scores, output_labels)
 from .mechanics import stiffness_dataset, load_stiffness_dataset, merge_stiffness_dataset
 from .distributed import (start_distributed, stop_distributed, wait_for_all, is_main,
                                      world_size)
 from .metrics import mape, r2_score
-from .vaereg_gmm import (STIFFNESS_ENTRIES, balanced_config,
+from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
                                     split_indices, predict, propose, physics_check)
 
 # %% auto #0
@@ -475,7 +475,7 @@ CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'be
 def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
-              patience=f['patience'])
+              patience=f['patience'], monitor=f['monitor'])
     _check_run_folder(out, f['resume'], f['force'])
     s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
     images = (np.load(out/'training.npy') if f['resume'] else
@@ -490,7 +490,8 @@ def _train_vaereg(out:Path, f:dict):
     m = vaereg_run(f['data'], out, f['epochs'], f['resume'], f['force'], not f['quiet'],
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
-                   **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience')})
+                   **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience',
+                                        'monitor')})
     if m is not None: _print_vaereg(m, out)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
@@ -515,10 +516,10 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
                    patience:int=None, # vaereg: early-stopping patience (default 10 epochs; 0: none)
+                   monitor:str=None, # vaereg: what picks the best epoch: loss (default), reg, ...
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
-    flags = dict(locals())
-    out = _out_folder(out)
+    flags, out = dict(locals()), _out_folder(out)
     (_train_vaereg if _is_vaereg(out, model, resume) else _train_crops)(out, flags)
 
 # %% ../nbs/08_cli.ipynb #fdc09105
@@ -774,10 +775,11 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
     if clash: raise ValueError(f'--resume continues {out} as it was started: {", ".join(clash)}')
     return saved
 
-# %% ../nbs/08_cli.ipynb #a1cc3c9b
+# %% ../nbs/08_cli.ipynb #03057662
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
-                       batch_size=8, seed=0, patience=10)   # a new vaereg run's settings
+                       batch_size=8, seed=0, patience=10, monitor='loss')   # a new run's settings
 
+# %% ../nbs/08_cli.ipynb #a1cc3c9b
 def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
                out, # run folder
                epochs:int=200, # the most epochs to run (early stopping usually ends sooner)
@@ -785,8 +787,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                force:bool=False, # replace an existing run in `out`
                progress:bool=True, # show a progress bar
                device=None, # 'cuda', 'cpu', ...; default cuda when available
-               # prior, n_components, latent_dim, properties, batch_size, seed, patience (None:
-               # `VAEREG_DEFAULTS`, or on resume the run's own)
+               # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor
+               # (None: `VAEREG_DEFAULTS`, or on resume the run's own)
                **settings,
               ) -> dict:
     "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."
@@ -799,6 +801,7 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     if 'properties' in given: given['properties'] = list(given['properties'])
     s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
     check_int('patience', s['patience'], 0)
+    check_choice('monitor', s['monitor'], loss_names(VAERegression))
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
@@ -814,7 +817,8 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     tr, va, te = split
     start = time.perf_counter()
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
-                      patience=s['patience'] or None, checkpoint=out/'checkpoint.pt', resume=resume,
+                      patience=s['patience'] or None, monitor=s['monitor'],
+                      checkpoint=out/'checkpoint.pt', resume=resume,
                       progress=progress, device=device, seed=s['seed'])
     history = trainer.fit(epochs)
     pred = predict(trainer.model, x[te])[0]

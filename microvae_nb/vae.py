@@ -4,11 +4,11 @@
 
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
-import importlib, io, math, pickle, signal, threading
+import importlib, io, math, pickle, signal, threading, warnings
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict, field, fields, is_dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, get_type_hints
 
 import numpy as np
 import torch
@@ -32,9 +32,9 @@ __all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down
            'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise',
            'posterior_forward', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input',
            'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'load_model',
-           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'Trainer', 'encode', 'decode',
-           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
-           'traversal_frames', 'latent_explorer', 'static_explorer']
+           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer',
+           'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid',
+           'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -626,6 +626,22 @@ def _held_out(model:nn.Module, data:tuple, valid, valid_fraction:float, seed:int
     held = _training_data(model, *(valid if isinstance(valid, tuple) else (valid,)))
     return tuple(tuple(t.to(device) for t in d) for d in (held, data))
 
+# %% ../nbs/02_vae.ipynb #55d1ae11
+def loss_names(model:nn.Module, # a model whose `loss` is annotated with its dataclass of terms
+              ) -> tuple:
+    "The numbers a trainer logs of `model`'s loss: 'loss' (the total) and each term."
+    terms = get_type_hints(model.loss).get('return')
+    if not is_dataclass(terms): return ('loss',)
+    return tuple('loss' if f.name == 'total' else f.name for f in fields(terms))
+
+def _monitored(model:nn.Module, monitor:str) -> str:
+    "`monitor` when `model`'s loss logs it, else a clear error."
+    names = loss_names(model)
+    if monitor not in names:
+        raise ValueError(f"monitor={monitor!r} is not logged by {type(model).__name__}'s loss: "
+                         f"expected one of {', '.join(names)}")
+    return monitor
+
 # %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
     "Train a VAE or VAE-regression model: validation, early stopping, checkpoints, exact resume."
@@ -634,15 +650,14 @@ class Trainer(TrainerBase):
     def __init__(self,
                  model:nn.Module, # a registered model, or its configuration (built under `seed`)
                  images, # phase labels (N, *spatial) or model input (N, C, *spatial) in [0, 1]
-                 # properties (N,) or (N, P) learnt with the images (models that predict them)
-                 targets=None,
+                 targets=None, # properties (N,) or (N, P), for models that predict them
                  valid_fraction:float=0.1, # share of the images held out for validation (0: none)
-                 # held-out data instead of `valid_fraction`: images, or (images, targets)
-                 valid=None,
+                 valid=None, # held-out images, or (images, targets), instead of `valid_fraction`
                  batch_size:int=64, # samples per step
                  lr:float=1e-3, # Adam learning rate
                  patience:int|None=10, # epochs without improvement before stopping; None: never
                  callbacks:tuple=(), # f(trainer, logs) called after each epoch; True stops
+                 monitor:str='loss', # what picks the best epoch and stops early (`loss_names`)
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
@@ -651,10 +666,11 @@ class Trainer(TrainerBase):
                                            valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
+        self.monitor = _monitored(model, monitor)
         self.model = self._place(model, self.batch_size)
         self.opt = torch.optim.Adam(model.parameters(),
                                     lr=float(check_finite('lr', lr, 0, open_low=True)))
-        self.epoch, self.history, self.best, self.waited = 0, {}, math.inf, 0
+        self.epoch, self.history, self.best, self.waited, self.warned = 0, {}, math.inf, 0, False
         self.best_state = self.last_state = None
         if self.resume: self._restore()
 
@@ -666,13 +682,16 @@ def training_state(self:Trainer) -> dict:
     last = self.last_state if self.last_state is not None else self.model.state_dict()
     return dict(model=self.best_state if self.best_state is not None else last, last_model=last,
                 optimizer=self.opt.state_dict(), history=self.history, epoch=self.epoch,
-                best=self.best,
-                waited=self.waited)
+                best=self.best, waited=self.waited, monitor=self.monitor)
 
 # %% ../nbs/02_vae.ipynb #0efd39c4
 @patch
 def load_training_state(self:Trainer, state:dict):
-    "Restore what `training_state` saved."
+    "Restore what `training_state` saved (with the same `monitor`)."
+    by = state.get('monitor', 'loss')
+    if by != self.monitor:
+        raise ValueError(f'{self.checkpoint} picked its best epoch by {by!r}; resume it with '
+                         f'monitor={by!r}')
     self.opt.load_state_dict(state['optimizer'])
     self.history, self.epoch = state['history'], state['epoch']
     self.best, self.waited = state['best'], state['waited']
@@ -729,13 +748,36 @@ def _record(self:Trainer, logs:dict) -> bool:
     whether early stopping or a callback says stop."""
     for k, v in logs.items(): self.history.setdefault(k, []).append(v)
     self.epoch += 1
-    monitored = logs.get('valid_loss', logs['train_loss'])
+    monitored = logs[f"{'valid' if 'valid_loss' in logs else 'train'}_{self.monitor}"]
     if monitored < self.best:
         self.best, self.waited = monitored, 0
         self.best_state = {k: v.clone() for k, v in self.model.state_dict().items()}
     else: self.waited += 1
     if self.checkpoint: self.save()
     return self.patience is not None and self.waited >= self.patience
+
+# %% ../nbs/02_vae.ipynb #22857e5b
+def _phase_probabilities(t:torch.Tensor) -> torch.Tensor:
+    "Probabilities (N, K, *spatial) of the K phases in model tensors (N, C, *spatial)."
+    return torch.cat([1 - t, t], 1) if t.shape[1] == 1 else t
+
+@patch
+@torch.no_grad()
+def _check_decoder(self:Trainer,
+                   n:int=16, # training structures to decode
+                  ):
+    "Warn once per run when the decoder draws one phase only, with certainty (a dead decoder)."
+    x = self.train[0][:n]
+    if self.warned or len(_phase_probabilities(x).argmax(1).unique()) < 2: return
+    mode = self.model.training
+    drawn = _phase_probabilities(self.model.eval().decode(self.model.encode(x)[0])).max(1)
+    self.model.train(mode)
+    if len(drawn.indices.unique()) > 1 or drawn.values.min() < 0.99: return
+    self.warned = True
+    warnings.warn(f'Epoch {self.epoch}: the decoder draws phase {int(drawn.indices.flatten()[0])} '
+                  f'only, with certainty, for all {len(x)} of the first training structures: it '
+                  'has died (its output saturated) and more epochs seldom revive it; try a lower '
+                  'learning rate or a smaller decoder')
 
 # %% ../nbs/02_vae.ipynb #93a9ed5d
 @patch
@@ -755,6 +797,7 @@ def fit(self:Trainer,
                 logs |= {f'valid_{k}': v for k, v in self._run_epoch(self.valid, False).items()}
             self._stop_if_not_finite(logs, f'in epoch {epoch + 1}')
             stop = self._record(logs)
+            self._check_decoder()
             bar.set_postfix({k: f'{v:.4g}' for k, v in logs.items() if k.endswith('loss')})
             if any_process(self.interrupted, self.device): self._interrupt()
             if any(cb(self, logs) for cb in self.callbacks) or stop: break
