@@ -4,7 +4,7 @@
     python benchmarks/vaereg_study.py forward --seeds 0,1,2,3,4   # VAE-Reg, Reg-only, VAE + regressors, S2 + regressors
     python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
     python benchmarks/vaereg_study.py multi --epochs 200 --patience 0   # C11, C22, C12 together (appendix 0.C)
-    python benchmarks/vaereg_study.py forward3d --epochs 30   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
+    python benchmarks/vaereg_study.py forward3d --epochs 40   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
@@ -28,10 +28,10 @@ RESULTS = Path('nbs/results/vaereg')
 SMALL = dict(shape=(1, 32, 32), dense=256, head=128)   # the chapter's widths (paper: 2048 and 1024)
 
 
-def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10):
+def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10, monitor='loss'):
     "Train with seed 002's settings; the trained model, its history and the seconds it took."
     t0 = time.time()
-    kw = dict(batch_size=8, lr=5e-4, patience=patience, seed=seed, progress=False)
+    kw = dict(batch_size=8, lr=5e-4, patience=patience, seed=seed, progress=False, monitor=monitor)
     if c is None: trainer = Trainer(cfg_or_model, x[tr], valid=x[va], **kw)
     else: trainer = Trainer(cfg_or_model, x[tr], c[tr], valid=(x[va], c[va]), **kw)
     history = trainer.fit(epochs)
@@ -51,10 +51,10 @@ def networks(c_train, x_train, shape=SMALL['shape'], **kwargs):
     return dict(vaereg=cfg, regonly=regonly)
 
 
-def fit_and_predict(name, cfg, x, c, split, seed, epochs, out):
-    "Train one network of a forward study; its test predictions, seconds and epochs go into `out`."
+def fit_and_predict(name, cfg, x, c, split, seed, epochs, out, **kwargs):
+    "Train one network of a forward study (kwargs: `train`'s); test predictions, seconds, epochs into `out`."
     tr, va, te = split
-    model, hist, sec = train(cfg, x, c, tr, va, seed, epochs)
+    model, hist, sec = train(cfg, x, c, tr, va, seed, epochs, **kwargs)
     out['pred'][name] = predict(model, x[te])[0][:, 0].tolist()
     out['seconds'][name], out['epochs'][name] = sec, len(hist['train_loss'])
     return model
@@ -124,8 +124,9 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
 SET3D = Path('runs/grf32_3d.npz')   # 67 MB: built by `forward3d`, not committed (runs/ is ignored by git)
 
 
-def forward3d(seed, epochs, n_per_filter=16):
-    "VAE-Reg (S2 style loss) and the Reg-only CNN on 32^3 volumes: 64 filter families x n_per_filter."
+def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor='reg', n_per_filter=16):
+    """VAE-Reg (S2 style loss) and the Reg-only CNN on 32^3 volumes (64 filter families x n_per_filter),
+    the best epoch by the validation regression term; other methods' results in the JSON are kept."""
     from microvae_nb.mechanics import stiffness_dataset
     if not SET3D.exists():
         t0 = time.time()
@@ -135,9 +136,14 @@ def forward3d(seed, epochs, n_per_filter=16):
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
     out = dict(seed=seed, n=len(x), true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
-    for name, net in networks(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2').items():
-        fit_and_predict(name, net, x, c, (tr, va, te), seed, epochs, out)
-        (RESULTS/'forward3d.json').write_text(json.dumps(out))
+    nets = networks(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2')
+    for name in [m for m in nets if m in methods]:
+        fit_and_predict(name, nets[name], x, c, (tr, va, te), seed, epochs, out, patience=patience, monitor=monitor)
+        path = RESULTS/'forward3d.json'   # read again: another process may have added a method meanwhile
+        saved = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={}, settings={})
+        for k in ('seconds', 'epochs', 'pred'): saved[k][name] = out[k][name]
+        saved.setdefault('settings', {})[name] = dict(patience=patience, monitor=monitor, max_epochs=epochs)
+        path.write_text(json.dumps(saved | {k: out[k] for k in ('seed', 'n', 'true', 'test')}))
         print(f'forward3d {name}: {out["epochs"][name]} epochs, {out["seconds"][name]:.0f} s', flush=True)
 
 
@@ -163,10 +169,12 @@ if __name__ == '__main__':
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--methods', default=','.join(FORWARD), help='forward: which of ' + ', '.join(FORWARD))
     ap.add_argument('--priors', default='mixture,gaussian', help='inverse: which priors')
-    ap.add_argument('--patience', type=int, default=10, help='multi: early-stopping patience (0: none)')
+    ap.add_argument('--patience', type=int, default=10, help='multi, forward3d: early-stopping patience (0: none)')
+    ap.add_argument('--monitor', default='reg', help="forward3d: the validation term that picks the epoch ('loss', 'reg')")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
-                 multi=dict(patience=a.patience or None))
+                 multi=dict(patience=a.patience or None),
+                 forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor))
     for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs, **extra.get(a.part, {}))

@@ -772,7 +772,7 @@ def _check_decoder(self:Trainer,
     mode = self.model.training
     drawn = _phase_probabilities(self.model.eval().decode(self.model.encode(x)[0])).max(1)
     self.model.train(mode)
-    if len(drawn.indices.unique()) > 1 or drawn.values.min() < 0.99: return
+    if len(drawn.indices.unique()) > 1 or not drawn.values.min() >= 0.99: return   # NaN: no
     self.warned = True
     warnings.warn(f'Epoch {self.epoch}: the decoder draws phase {int(drawn.indices.flatten()[0])} '
                   f'only, with certainty, for all {len(x)} of the first training structures: it '
