@@ -5,6 +5,7 @@
     python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
     python benchmarks/vaereg_study.py multi --epochs 200 --patience 0   # C11, C22, C12 together (appendix 0.C)
     python benchmarks/vaereg_study.py forward3d --epochs 40   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
+    python benchmarks/vaereg_study.py forward3d --epochs 40 --clip 1   # the same, gradients clipped at norm 1
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
@@ -28,10 +29,10 @@ RESULTS = Path('nbs/results/vaereg')
 SMALL = dict(shape=(1, 32, 32), dense=256, head=128)   # the chapter's widths (paper: 2048 and 1024)
 
 
-def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10, monitor='loss'):
-    "Train with seed 002's settings; the trained model, its history and the seconds it took."
+def train(cfg_or_model, x, c, tr, va, seed, epochs, patience=10, **kwargs):
+    "Train with seed 002's settings (kwargs: more `Trainer` options); the model, its history, the seconds."
     t0 = time.time()
-    kw = dict(batch_size=8, lr=5e-4, patience=patience, seed=seed, progress=False, monitor=monitor)
+    kw = dict(batch_size=8, lr=5e-4, patience=patience, seed=seed, progress=False) | kwargs
     if c is None: trainer = Trainer(cfg_or_model, x[tr], valid=x[va], **kw)
     else: trainer = Trainer(cfg_or_model, x[tr], c[tr], valid=(x[va], c[va]), **kw)
     history = trainer.fit(epochs)
@@ -124,9 +125,11 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
 SET3D = Path('runs/grf32_3d.npz')   # 67 MB: built by `forward3d`, not committed (runs/ is ignored by git)
 
 
-def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor='reg', n_per_filter=16):
+def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor='reg', max_grad_norm=None,
+              n_per_filter=16):
     """VAE-Reg (S2 style loss) and the Reg-only CNN on 32^3 volumes (64 filter families x n_per_filter),
-    the best epoch by the validation regression term; other methods' results in the JSON are kept."""
+    the best epoch by the validation regression term; with clipped gradients the results are kept as
+    'vaereg_clipped', 'regonly_clipped'; other methods' results in the JSON are kept."""
     from microvae_nb.mechanics import stiffness_dataset
     if not SET3D.exists():
         t0 = time.time()
@@ -137,12 +140,15 @@ def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor=
     tr, va, te = split_indices(len(x), seed=seed)
     out = dict(seed=seed, n=len(x), true=c[te].tolist(), test=te.tolist(), seconds={}, epochs={}, pred={})
     nets = networks(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2')
-    for name in [m for m in nets if m in methods]:
-        fit_and_predict(name, nets[name], x, c, (tr, va, te), seed, epochs, out, patience=patience, monitor=monitor)
+    for net in [m for m in nets if m in methods]:
+        name = net + ('_clipped' if max_grad_norm else '')
+        fit_and_predict(name, nets[net], x, c, (tr, va, te), seed, epochs, out, patience=patience, monitor=monitor,
+                        max_grad_norm=max_grad_norm)
         path = RESULTS/'forward3d.json'   # read again: another process may have added a method meanwhile
         saved = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={}, settings={})
         for k in ('seconds', 'epochs', 'pred'): saved[k][name] = out[k][name]
-        saved.setdefault('settings', {})[name] = dict(patience=patience, monitor=monitor, max_epochs=epochs)
+        saved.setdefault('settings', {})[name] = dict(patience=patience, monitor=monitor, max_epochs=epochs,
+                                                      max_grad_norm=max_grad_norm)
         path.write_text(json.dumps(saved | {k: out[k] for k in ('seed', 'n', 'true', 'test')}))
         print(f'forward3d {name}: {out["epochs"][name]} epochs, {out["seconds"][name]:.0f} s', flush=True)
 
@@ -171,10 +177,12 @@ if __name__ == '__main__':
     ap.add_argument('--priors', default='mixture,gaussian', help='inverse: which priors')
     ap.add_argument('--patience', type=int, default=10, help='multi, forward3d: early-stopping patience (0: none)')
     ap.add_argument('--monitor', default='reg', help="forward3d: the validation term that picks the epoch ('loss', 'reg')")
+    ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
                  multi=dict(patience=a.patience or None),
-                 forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor))
+                 forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
+                                max_grad_norm=a.clip))
     for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs, **extra.get(a.part, {}))

@@ -642,6 +642,11 @@ def _monitored(model:nn.Module, monitor:str) -> str:
                          f"expected one of {', '.join(names)}")
     return monitor
 
+# %% ../nbs/02_vae.ipynb #9a8a4eb9
+def _positive(name:str, value) -> float:
+    "`value` as a float when it is finite and > 0, else a clear error."
+    return float(check_finite(name, value, 0, open_low=True))
+
 # %% ../nbs/02_vae.ipynb #a836c604
 class Trainer(TrainerBase):
     "Train a VAE or VAE-regression model: validation, early stopping, checkpoints, exact resume."
@@ -658,6 +663,7 @@ class Trainer(TrainerBase):
                  patience:int|None=10, # epochs without improvement before stopping; None: never
                  callbacks:tuple=(), # f(trainer, logs) called after each epoch; True stops
                  monitor:str='loss', # what picks the best epoch and stops early (`loss_names`)
+                 max_grad_norm:float|None=None, # clip the gradients' norm at this; None: never
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
@@ -666,10 +672,9 @@ class Trainer(TrainerBase):
                                            valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
         self.patience = None if patience is None else check_int('patience', patience, 0)
-        self.monitor = _monitored(model, monitor)
-        self.model = self._place(model, self.batch_size)
-        self.opt = torch.optim.Adam(model.parameters(),
-                                    lr=float(check_finite('lr', lr, 0, open_low=True)))
+        self.monitor, self.model = _monitored(model, monitor), self._place(model, self.batch_size)
+        self.opt = torch.optim.Adam(model.parameters(), lr=_positive('lr', lr))
+        self.clip = None if max_grad_norm is None else _positive('max_grad_norm', max_grad_norm)
         self.epoch, self.history, self.best, self.waited, self.warned = 0, {}, math.inf, 0, False
         self.best_state = self.last_state = None
         if self.resume: self._restore()
@@ -713,10 +718,12 @@ def _epoch_rows(order:torch.Tensor, batch_size:int, train:bool) -> list:
 
 @patch
 def _step(self:Trainer, loss:torch.Tensor):
-    "One optimiser step on `loss`, its gradients averaged over the processes."
+    """One optimiser step on `loss`, its gradients averaged over the processes (and
+    clipped to `max_grad_norm`)."""
     self.opt.zero_grad()
     loss.backward()
     average_gradients(self.model.parameters())
+    if self.clip: nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
     self.opt.step()
 
 # %% ../nbs/02_vae.ipynb #5e1fdefb
