@@ -634,6 +634,7 @@ def loss_names(model:nn.Module, # a model whose `loss` is annotated with its dat
     if not is_dataclass(terms): return ('loss',)
     return tuple('loss' if f.name == 'total' else f.name for f in fields(terms))
 
+# %% ../nbs/02_vae.ipynb #43265e21
 def _monitored(model:nn.Module, monitor:str) -> str:
     "`monitor` when `model`'s loss logs it, else a clear error."
     names = loss_names(model)
