@@ -484,7 +484,7 @@ CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'be
 def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
-              patience=f['patience'], monitor=f['monitor'])
+              patience=f['patience'], monitor=f['monitor'], max_grad_norm=f['max_grad_norm'])
     _check_run_folder(out, f['resume'], f['force'])
     s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
     images = (np.load(out/'training.npy') if f['resume'] else
@@ -501,7 +501,7 @@ def _train_vaereg(out:Path, f:dict):
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
                    **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience',
-                                        'monitor')})
+                                        'monitor', 'max_grad_norm')})
     if m is not None: _print_vaereg(m, out)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
@@ -527,6 +527,7 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
                    patience:int=None, # vaereg: early-stopping patience (default 10 epochs; 0: none)
                    monitor:str=None, # vaereg: what picks the best epoch: loss (default), reg, ...
+                   max_grad_norm:float=None, # vaereg: clip the gradients at this norm (default: no)
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags, out = dict(locals()), _out_folder(out)
@@ -791,7 +792,8 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
 
 # %% ../nbs/08_cli.ipynb #03057662
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
-                       batch_size=8, seed=0, patience=10, monitor='loss')   # a new run's settings
+                       batch_size=8, seed=0, patience=10, monitor='loss',
+                       max_grad_norm=None)   # a new run's settings
 
 # %% ../nbs/08_cli.ipynb #a1cc3c9b
 def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
@@ -801,8 +803,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                force:bool=False, # replace an existing run in `out`
                progress:bool=True, # show a progress bar
                device=None, # 'cuda', 'cpu', ...; default cuda when available
-               # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor
-               # (None: `VAEREG_DEFAULTS`, or on resume the run's own)
+               # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor,
+               # max_grad_norm (None: `VAEREG_DEFAULTS`, or on resume the run's own)
                **settings,
               ) -> dict:
     "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."
@@ -816,6 +818,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
     check_int('patience', s['patience'], 0)
     check_choice('monitor', s['monitor'], loss_names(VAERegression))
+    if s['max_grad_norm'] is not None:
+        check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
     tr, va, te = split_indices(len(x), seed=s['seed'])
     cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
@@ -832,7 +836,8 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     start = time.perf_counter()
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
                       patience=s['patience'] or None, monitor=s['monitor'],
-                      checkpoint=out/'checkpoint.pt', resume=resume,
+                      max_grad_norm=s['max_grad_norm'], checkpoint=out/'checkpoint.pt',
+                      resume=resume,
                       progress=progress, device=device, seed=s['seed'])
     history = trainer.fit(epochs)
     pred = predict(trainer.model, x[te])[0]
