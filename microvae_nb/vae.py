@@ -774,9 +774,9 @@ def _phase_probabilities(t:torch.Tensor) -> torch.Tensor:
 def _check_decoder(self:Trainer,
                    n:int=16, # training structures to decode
                   ):
-    "Warn once per run when the decoder draws one phase only, with certainty (a dead decoder)."
+    "Warn once per run (and process 0) when the decoder draws one phase only, with certainty."
     x = self.train[0][:n]
-    if self.warned or len(_phase_probabilities(x).argmax(1).unique()) < 2: return
+    if self.warned or not is_main() or len(_phase_probabilities(x).argmax(1).unique()) < 2: return
     mode = self.model.training
     drawn = _phase_probabilities(self.model.eval().decode(self.model.encode(x)[0])).max(1)
     self.model.train(mode)
