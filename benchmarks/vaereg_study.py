@@ -61,6 +61,11 @@ def fit_and_predict(name, cfg, x, c, split, seed, epochs, out, **kwargs):
     return model
 
 
+def saved_results(path):
+    "A study's JSON so far (results of other methods or runs are kept), or an empty one."
+    return json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={})
+
+
 def latent_regressors(z_train, c_train, z_test):
     "Linear, MLP, Gaussian-process and support-vector regression on standardised features."
     from sklearn.linear_model import LinearRegression
@@ -88,8 +93,7 @@ def forward(seed, epochs, methods=FORWARD):
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
     path = RESULTS/f'forward/seed{seed}.json'
-    out = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={})
-    out |= dict(seed=seed, true=c[te].tolist(), test=te.tolist())
+    out = saved_results(path) | dict(seed=seed, true=c[te].tolist(), test=te.tolist())
     nets = networks(c[tr], x[tr])
     for name in [m for m in nets if m in methods]:
         model = fit_and_predict(name, nets[name], x, c, (tr, va, te), seed, epochs, out)
@@ -145,7 +149,7 @@ def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor=
         fit_and_predict(name, nets[net], x, c, (tr, va, te), seed, epochs, out, patience=patience, monitor=monitor,
                         max_grad_norm=max_grad_norm)
         path = RESULTS/'forward3d.json'   # read again: another process may have added a method meanwhile
-        saved = json.loads(path.read_text()) if path.exists() else dict(seconds={}, epochs={}, pred={}, settings={})
+        saved = saved_results(path)
         for k in ('seconds', 'epochs', 'pred'): saved[k][name] = out[k][name]
         saved.setdefault('settings', {})[name] = dict(patience=patience, monitor=monitor, max_epochs=epochs,
                                                       max_grad_norm=max_grad_norm)
