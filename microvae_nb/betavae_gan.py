@@ -136,7 +136,7 @@ def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,
                  act:bool=True, norm:bool=True) -> nn.Sequential:
     "The 4x4 'valid' layer at the narrow end: 4^ndim -> 1 (conv) or 1 -> 4^ndim (transposed)."
     L = LAYERS[cfg.ndim]
-    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4),
+    return nn.Sequential(L['convT' if transpose else 'conv'](cin, cout, 4, bias=not norm),
                          *([L['bn'](cout)] if norm else []),
                          *([activation(cfg.activation)] if act else []))
 

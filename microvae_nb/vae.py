@@ -31,10 +31,10 @@ from .distributed import (start_distributed, world_size, rank_rows, is_main,
 __all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
            'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise',
            'posterior_forward', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input',
-           'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'load_model',
-           'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer',
-           'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid',
-           'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
+           'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases',
+           'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names',
+           'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter',
+           'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -107,9 +107,13 @@ def activation(name:str) -> nn.Module:
     return nn.LeakyReLU(0.2) if name == 'leaky_relu' else nn.ReLU()
 
 # %% ../nbs/02_vae.ipynb #2225621e
+def _norm(cfg:VAEConfig, batch_norm:bool|None) -> bool:
+    "Whether a block has batch norm: its own setting, else the configuration's."
+    return cfg.batch_norm if batch_norm is None else batch_norm
+
 def _finish(layers:list, cout:int, cfg:VAEConfig, batch_norm:bool|None=None) -> nn.Sequential:
-    L, bn = LAYERS[cfg.ndim], cfg.batch_norm if batch_norm is None else batch_norm
-    return nn.Sequential(*layers, *([L['bn'](cout)] if bn else []), activation(cfg.activation))
+    norm = [LAYERS[cfg.ndim]['bn'](cout)] if _norm(cfg, batch_norm) else []
+    return nn.Sequential(*layers, *norm, activation(cfg.activation))
 
 def down_block(cin:int, # input channels
                cout:int, # output channels
@@ -120,12 +124,12 @@ def down_block(cin:int, # input channels
               ) -> nn.Sequential:
     """Convolution that halves every side: conv + max-pool (seed 000) or
     a stride-2 conv (seed 001, seed 003's 4x4)."""
-    L, k = LAYERS[cfg.ndim], cfg.kernel_size
+    L, k, bias = LAYERS[cfg.ndim], cfg.kernel_size, not _norm(cfg, batch_norm)
     if cfg.down == 'stride':
-        return _finish([L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2)], cout, cfg,
-                       batch_norm)
-    return nn.Sequential(_finish([L['conv'](cin, cout, k, padding=k//2)], cout, cfg, batch_norm),
-                         L['pool'](2))
+        conv = L['conv'](cin, cout, k, stride=2, padding=(k - 1)//2, bias=bias)
+        return _finish([conv], cout, cfg, batch_norm)
+    conv = L['conv'](cin, cout, k, padding=k//2, bias=bias)
+    return nn.Sequential(_finish([conv], cout, cfg, batch_norm), L['pool'](2))
 
 # %% ../nbs/02_vae.ipynb #1bf75f57
 def up_block(cin:int, # input channels
@@ -136,13 +140,13 @@ def up_block(cin:int, # input channels
             ) -> nn.Sequential:
     """Convolution that doubles every side: up-sampling + conv (seed 000)
     or a transposed conv (seed 001, seed 003's 4x4)."""
-    L, k = LAYERS[cfg.ndim], cfg.kernel_size
+    L, k, bias = LAYERS[cfg.ndim], cfg.kernel_size, not _norm(cfg, batch_norm)
     if cfg.up == 'transpose':
         p = (k - 1)//2
-        return _finish([L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k)],
-                       cout, cfg, batch_norm)
-    return _finish([nn.Upsample(scale_factor=2), L['conv'](cin, cout, k, padding=k//2)], cout, cfg,
-                   batch_norm)
+        conv = L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k, bias=bias)
+        return _finish([conv], cout, cfg, batch_norm)
+    conv = L['conv'](cin, cout, k, padding=k//2, bias=bias)
+    return _finish([nn.Upsample(scale_factor=2), conv], cout, cfg, batch_norm)
 
 # %% ../nbs/02_vae.ipynb #8121efe5
 def _dense_stack(widths:tuple, act:str) -> list:
@@ -398,6 +402,19 @@ def saved_config(kind:str, # a registered model kind
     return config_cls(**(getattr(config_cls, 'legacy', {}) | config))
 
 
+# %% ../nbs/02_vae.ipynb #b147f8fd
+def fold_norm_biases(model:nn.Module, # the model the weights are for
+                     weights:dict, # a state dict, possibly saved when those layers had a bias
+                    ) -> dict:
+    """The weights with each saved bias of a layer that batch norm follows, which the model
+    lacks, folded into that norm's running mean: the same function, in the model's layout."""
+    own, out = model.state_dict(), dict(weights)
+    for k in [k for k in weights if k.endswith('.bias') and k not in own]:
+        head, dot, i = k[:-len('.bias')].rpartition('.')
+        mean = f'{head}{dot}{int(i) + 1}.running_mean' if i.isdigit() else None
+        if mean in own and mean in out: out[mean] = out[mean] - out.pop(k)
+    return out
+
 # %% ../nbs/02_vae.ipynb #5dd1ec12
 def load_model(path, # a checkpoint of any registered model
                device=None, # where to put the model
@@ -413,7 +430,7 @@ def load_model(path, # a checkpoint of any registered model
         raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
     model_cls = MODELS[state['kind']][0]
     model = model_cls(saved_config(state['kind'], state['config']))
-    model.load_state_dict(state['model'])
+    model.load_state_dict(fold_norm_biases(model, state['model']))
     return model.to(device or 'cpu').eval()
 
 # %% ../nbs/02_vae.ipynb #92cfdc6a
@@ -545,7 +562,13 @@ def _restore(self:TrainerBase):
     if 'rng' not in state:
         raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved '
                          'by save_checkpoint, not by a trainer); start a new run instead')
-    self.model.load_state_dict(state.get('last_model', state['model']))
+    weights = state.get('last_model', state['model'])
+    if fold_norm_biases(self.model, weights).keys() != weights.keys():
+        raise ValueError(f'{self.checkpoint} was trained by an earlier version whose convolutions '
+                         'before batch norm had a bias: its model loads (load_model, '
+                         'microvae_sample, microvae_eval), but its training cannot continue; '
+                         'start a new run')
+    self.model.load_state_dict(weights)
     self.load_training_state(state)
     set_rng_states(self.rng, state['rng'])
 
