@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #2d03b819
 from __future__ import annotations
-import zipfile
+import os, zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,9 +18,9 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 # %% auto #0
 __all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', 'is_structure', 'check_choice', 'check_int',
-           'check_finite', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw', 'otsu_threshold',
-           'binarize', 'as_labels', 'load_microstructure', 'crops', 'as_tensor', 'label_tensor', 'to_onehot',
-           'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader', 'show_images',
+           'check_finite', 'check_free', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw',
+           'otsu_threshold', 'binarize', 'as_labels', 'load_microstructure', 'crops', 'as_tensor', 'label_tensor',
+           'to_onehot', 'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader', 'show_images',
            'gaussian_random_field', 'grf_filter_grid', 'ellipse_images', 'random_ellipses', 'checkerboard',
            'voronoi_grains', 'digits', 'circle_points', 'swiss_roll']
 
@@ -85,6 +85,19 @@ def check_finite(name:str, # the argument's name
         bound = f'> {low}' if open_low else f'>= {low}'
         raise ValueError(f'{name} must lie in [{low}, {high}] ({bound}), got {value!r}')
     return a
+
+# %% ../nbs/00_data.ipynb #d8324b9b
+def check_free(path, # a file or folder about to be written
+               overwrite:bool=False, # whether replacing what is there is allowed
+               how:str='pass overwrite=True', # how a user allows it, for the message
+              ) -> Path:
+    """The path, refused if anything is there (a dangling symlink too) unless `overwrite`;
+    with `overwrite`, a symlink there is removed, so a write cannot follow it elsewhere."""
+    path = Path(path)
+    if os.path.lexists(path):
+        if not overwrite: raise FileExistsError(f'{path} exists; {how} to replace it')
+        if path.is_symlink(): path.unlink()
+    return path
 
 # %% ../nbs/00_data.ipynb #f698fb4b
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_mechanics.ipynb #e4e4d541
 from __future__ import annotations
-import hashlib, json, math, shutil
+import hashlib, json, math, os, shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from tqdm.auto import tqdm
 from fastcore.meta import delegates
 
 from .data import (gaussian_random_field, grf_filter_grid, layout, check_choice,
-                              check_int, check_finite)
+                              check_int, check_finite, check_free)
 from .metrics import labels_of
 from .distributed import start_distributed, rank, world_size, is_main, wait_for_all
 
@@ -28,7 +29,11 @@ def lame_constants(E, # Young's modulus per phase
                   ) -> tuple[np.ndarray, np.ndarray]:
     "Lame constants (lambda, mu) per phase, with clear errors for impossible moduli."
     E = np.atleast_1d(check_finite('E', E))
-    nu = np.broadcast_to(check_finite('nu', nu), E.shape)
+    nu = check_finite('nu', nu)
+    if nu.size not in (1, E.size):
+        raise ValueError(f'nu must be one Poisson ratio, or one per phase ({E.size}), got '
+                         f'{nu.tolist()}')
+    nu = np.broadcast_to(nu.reshape(-1), E.shape)
     if (E <= 0).any(): raise ValueError(f"Young's moduli must be > 0, got {E.tolist()}")
     if ((nu <= -1) | (nu >= 0.5)).any():
         raise ValueError(f'Poisson ratios must lie in (-1, 0.5), got {nu.tolist()}')
@@ -333,18 +338,34 @@ def _build_chunk(filters, vf, shape, seeds, E, nu, full=False, **kwargs) -> dict
                 vf=structures.reshape(len(structures), -1).mean(1),
                 c11=C[:, 0, 0] if full else C, **(dict(stiffness=C) if full else {}))
 
+# %% ../nbs/07_mechanics.ipynb #47a18976
+def _plan_digest(plan:dict) -> str:
+    "The digest of a data set's plan: every entry but the digest itself."
+    rest = {k: v for k, v in plan.items() if k != 'digest'}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True).encode()).hexdigest()
+
+def _read_plan(parts:Path) -> dict:
+    "The plan.json of a chunk folder, refused if damaged or edited by hand."
+    try: plan = json.loads((parts/'plan.json').read_text())
+    except ValueError: plan = None
+    if not isinstance(plan, dict) or plan.get('digest') != _plan_digest(plan):
+        raise ValueError(f'{parts/"plan.json"} is damaged or was edited, so its chunks cannot be '
+                         'trusted: remove the folder and build the set again')
+    return plan
+
 # %% ../nbs/07_mechanics.ipynb #b87fbc33
 def _dataset_plan_file(parts:Path, filters, vf, shape:tuple, chunk_size:int, E, nu, full:bool,
                        kwargs:dict) -> dict:
     """Write the plan of a data set's chunks (size, moduli, a digest of every setting)
     into `parts`, or check that the one there is the same: shards and resumed runs must agree."""
     solver = {k: repr(v) for k, v in kwargs.items() if k not in ('device', 'batch_size')}
-    digest = hashlib.sha256(np.ascontiguousarray(filters).tobytes() + vf.tobytes()
-                            + repr((shape, chunk_size, full, solver)).encode()).hexdigest()
+    settings = hashlib.sha256(np.ascontiguousarray(filters).tobytes() + vf.tobytes()
+                              + repr((shape, chunk_size, full, solver)).encode()).hexdigest()
     plan = dict(n=len(filters), chunk_size=chunk_size, E=np.asarray(E, float).tolist(),
-                nu=np.asarray(nu, float).tolist(), digest=digest)
+                nu=np.asarray(nu, float).tolist(), settings=settings)
+    plan['digest'] = _plan_digest(plan)
     f = parts/'plan.json'
-    if f.exists() and json.loads(f.read_text()) != plan:
+    if f.exists() and _read_plan(parts) != plan:
         raise ValueError(f'{parts} holds chunks of a data set with other settings; finish it with '
                          'its own settings, or remove the folder')
     parts.mkdir(parents=True, exist_ok=True)
@@ -353,19 +374,40 @@ def _dataset_plan_file(parts:Path, filters, vf, shape:tuple, chunk_size:int, E, 
     tmp.rename(f)
     return plan
 
+# %% ../nbs/07_mechanics.ipynb #c7a1e0d2
+def _check_chunk(f:Path, plan:dict, rows:range):
+    "Refuse a chunk file that another data set, other rows or an earlier version wrote."
+    try:
+        with np.load(f) as c: digest, got, n = str(c['digest']), tuple(c['rows']), len(c['c11'])
+    except Exception:
+        raise ValueError(f'{f} is damaged, or was made by an earlier version: remove it') from None
+    if digest != plan['digest']:
+        raise ValueError(f'{f} belongs to a data set with other settings than {f.parent}/plan.json:'
+                         ' remove it, or finish its own data set')
+    if got != (rows.start, rows.stop) or n != len(rows):
+        raise ValueError(f'{f} holds rows {got[0]}-{got[-1]} ({n} structures), not rows '
+                         f'{rows.start}-{rows.stop}: remove it')
+
+def _chunk_rows(plan:dict) -> list:
+    "The row range of every chunk of a data set."
+    n, size = plan['n'], plan['chunk_size']
+    return [range(s, min(s + size, n)) for s in range(0, n, size)]
+
 # %% ../nbs/07_mechanics.ipynb #a496664b
-def _build_chunks(parts:Path, filters, vf, shape:tuple, chunk_size:int, seed:int, progress:bool,
+def _build_chunks(parts:Path, plan:dict, filters, vf, shape:tuple, seed:int, progress:bool,
                   shard:tuple=(0, 1), **kwargs):
-    """Write every chunk of shard (i, n) (chunks i, i + n, ...) that is not on disk
-    yet (atomically: a chunk file is complete or absent)."""
-    starts = list(range(0, len(filters), chunk_size))[shard[0]::shard[1]]
-    for start in tqdm(starts, desc=f'chunks of {chunk_size}', disable=not progress):
-        chunk = parts/f'chunk_{start//chunk_size:05d}.npz'
-        if chunk.exists(): continue
-        sl = slice(start, start + chunk_size)
-        seeds = seed*10**7 + np.arange(len(filters))[sl]
+    """Write every chunk of shard (i, n) (chunks i, i + n, ...) that is not on disk yet
+    (atomically), each with its rows and the plan's digest; check those that are."""
+    todo = list(enumerate(_chunk_rows(plan)))[shard[0]::shard[1]]
+    for k, rows in tqdm(todo, desc=f'chunks of {plan["chunk_size"]}', disable=not progress):
+        chunk = parts/f'chunk_{k:05d}.npz'
+        if chunk.exists():
+            _check_chunk(chunk, plan, rows)
+            continue
+        sl, seeds = slice(rows.start, rows.stop), seed*10**7 + np.array(rows)
         tmp = chunk.with_suffix(f'.tmp{rank()}.npz')
-        np.savez(tmp, **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs))
+        np.savez(tmp, **_build_chunk(filters[sl], vf[sl], shape, seeds, **kwargs),
+                 digest=plan['digest'], rows=np.array([rows.start, rows.stop]))
         tmp.rename(chunk)
 
 # %% ../nbs/07_mechanics.ipynb #be32ddcb
@@ -381,6 +423,17 @@ def _label_device(kwargs:dict) -> torch.device:
     "The solver's device; under torchrun this process's (CUDA: its local GPU), joining the group."
     device = torch.device(kwargs.get('device') or ('cuda' if torch.cuda.is_available() else 'cpu'))
     return start_distributed(device)
+
+# %% ../nbs/07_mechanics.ipynb #f62a1974
+@contextmanager
+def _undone_if_empty(parts:Path):
+    "Within: a chunk folder this creates is removed again if a failure leaves no chunk in it."
+    new = not os.path.lexists(parts)
+    try: yield
+    except BaseException:
+        if new and is_main() and not any(parts.glob('chunk_*.npz')):
+            shutil.rmtree(parts, ignore_errors=True)
+        raise
 
 # %% ../nbs/07_mechanics.ipynb #46e677e9
 @delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim', 'max_iter'])
@@ -402,16 +455,16 @@ def stiffness_dataset(path, # the .npz file to write
                       **kwargs, # solver, tol, dtype, device, batch_size: as for `homogenize`
                      ) -> dict:
     "Build (or resume) seed 002's labelled set: GRF structures, sigma, vf, C11; or one shard of it."
-    if Path(path).exists() and not overwrite:
-        raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
-    path, shape = Path(path), tuple(check_int('shape', s) for s in shape)
+    path, shape = check_free(path, overwrite), tuple(check_int('shape', s) for s in shape)
     chunk_size, share = check_int('chunk_size', chunk_size), _check_shard(shard)
     filters, vf = _dataset_plan(widths, len(shape), check_int('n_per_filter', n_per_filter),
                                 vf_range, seed, sigmas)
+    lame_constants(E, nu)   # impossible moduli are refused before anything is written
     parts, kwargs['device'] = path.with_name(path.name + '.parts'), _label_device(kwargs)
-    _dataset_plan_file(parts, filters, vf, shape, chunk_size, E, nu, full, kwargs)   # or check it
-    _build_chunks(parts, filters, vf, shape, chunk_size, seed, progress and is_main(), share, E=E,
-                  nu=nu, full=full, **kwargs)
+    with _undone_if_empty(parts):
+        plan = _dataset_plan_file(parts, filters, vf, shape, chunk_size, E, nu, full, kwargs)
+        _build_chunks(parts, plan, filters, vf, shape, seed, progress and is_main(), share, E=E,
+                      nu=nu, full=full, **kwargs)
     return load_stiffness_dataset(parts) if shard is not None else _merge_shared(path, overwrite)
 
 # %% ../nbs/07_mechanics.ipynb #fe3e4489
@@ -423,35 +476,46 @@ def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its
     if path.is_dir():
         chunks = sorted(path.glob('chunk_[0-9][0-9][0-9][0-9][0-9].npz'))
         if not chunks: raise FileNotFoundError(f'No chunks in {path}')
-        loaded = [dict(np.load(c)) for c in chunks]
-        return {k: np.concatenate([c[k] for c in loaded]) for k in loaded[0]}
+        return _concat_chunks(chunks)
     if not path.exists(): raise FileNotFoundError(f'No such data set: {path}')
     with np.load(path) as f: return dict(f)
+
+def _concat_chunks(chunks:list) -> dict:
+    "The arrays of the chunk files, in order, without their bookkeeping (digest, rows)."
+    loaded = [dict(np.load(c)) for c in chunks]
+    return {k: np.concatenate([c[k] for c in loaded]) for k in loaded[0]
+            if k not in ('digest', 'rows')}
 
 # %% ../nbs/07_mechanics.ipynb #989b6d2b
 def merge_stiffness_dataset(path, # the .npz file the shards were built for
                             overwrite:bool=False, # replace an existing file at `path`
                            ) -> dict:
-    """Assemble the chunks of every shard (in `path`.parts) into `path`: the file one
-    process would have written; a clear error naming the chunks still missing."""
-    path = Path(path)
+    """Assemble the chunks of every shard (in `path`.parts) into `path`: the file one process
+    would have written; a clear error naming missing, extra or foreign chunks."""
+    path = check_free(path, overwrite)
     parts = path.with_name(path.name + '.parts')
     if not (parts/'plan.json').exists():
         raise FileNotFoundError(f'No chunks to merge in {parts}: build them with the shard '
                                 'argument of stiffness_dataset (microvae_label --shard i/n)')
-    plan = json.loads((parts/'plan.json').read_text())
-    missing = [k for k in range(-(-plan['n']//plan['chunk_size']))
-               if not (parts/f'chunk_{k:05d}.npz').exists()]
+    plan = _read_plan(parts)
+    rows = _chunk_rows(plan)
+    names = [parts/f'chunk_{k:05d}.npz' for k in range(len(rows))]
+    missing = [k for k, f in enumerate(names) if not f.exists()]
     if missing:
         raise FileNotFoundError(f'{parts} lacks {len(missing)} chunk(s), e.g. {missing[:5]} (chunk '
                                 'k belongs to shard k mod n): run those shards, then merge')
-    if path.exists() and not overwrite:
-        raise FileExistsError(f'{path} exists; pass overwrite=True to replace it')
-    np.savez_compressed(path, **load_stiffness_dataset(parts), E=np.asarray(plan['E']),
-                        nu=np.asarray(plan['nu']))
+    extra = sorted(set(parts.glob('chunk_*.npz')) - set(names))
+    if extra: raise ValueError(f'{extra[0]} is not a chunk of the data set in {parts}: remove it')
+    for f, r in zip(names, rows): _check_chunk(f, plan, r)
+    tmp = path.with_name(path.name + '.tmp')
+    with open(tmp, 'wb') as fh:
+        np.savez_compressed(fh, **_concat_chunks(names), E=np.asarray(plan['E']),
+                            nu=np.asarray(plan['nu']))
+    tmp.replace(path)
     shutil.rmtree(parts)
     return load_stiffness_dataset(path)
 
+# %% ../nbs/07_mechanics.ipynb #e54fcef5
 def _merge_shared(path:Path, overwrite:bool) -> dict:
     "Once every process has built its chunks, rank 0 merges them; the set, for every process."
     wait_for_all()
