@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #4851816d
 from __future__ import annotations
-import functools, inspect, json, math, re, shutil, sys, time, warnings
+import functools, inspect, json, math, os, re, shutil, sys, time, warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from fastcore.script import call_parse
 
 from . import __version__
 from .data import (load_microstructure, crops, show_images, to_model_input, layout,
-                              check_choice, check_int, check_finite, IMAGE_SUFFIXES, ARRAY_SUFFIXES,
+                              check_choice, check_int, check_finite, check_free, IMAGE_SUFFIXES,
+                              ARRAY_SUFFIXES,
                               read_raw, as_labels, binarize)
 from .metrics import (indicator, two_point_correlation, reconstruction_error,
                                  widest_window)
@@ -33,10 +34,10 @@ from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
                                     split_indices, predict, propose, physics_check)
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'VAEREG_DEFAULTS', 'correlation_length', 'describe', 'describe_figure', 'ScriptError',
-           'exit_on_user_error', 'microvae_describe', 'training_crops', 'RunSettings', 'run_settings', 'train_run',
-           'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval', 'microvae_label',
-           'labelled_set', 'vaereg_run', 'microvae_design']
+__all__ = ['USER_ERRORS', 'ASIDE', 'CROP_FLAGS', 'VAEREG_DEFAULTS', 'correlation_length', 'describe', 'describe_figure',
+           'ScriptError', 'exit_on_user_error', 'microvae_describe', 'training_crops', 'RunSettings', 'run_settings',
+           'train_run', 'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval',
+           'microvae_label', 'labelled_set', 'vaereg_run', 'microvae_design']
 
 # %% ../nbs/08_cli.ipynb #37b11991
 def correlation_length(profile, # radial S2 of one phase, starting at r = 0
@@ -146,16 +147,20 @@ def exit_on_user_error(script):
 
 # %% ../nbs/08_cli.ipynb #0e2ce9c6
 def _refuse_overwrite(paths:list, force:bool):
-    "Stop with a clear message if any of `paths` exists and `force` is not set."
-    existing = [str(p) for p in paths if p.exists()]
+    """Stop with a clear message if anything is at any of `paths` (a dangling symlink too)
+    and `force` is not set; with `force`, a symlink there is removed, never written through."""
+    existing = [str(p) for p in paths if os.path.lexists(p)]
     if existing and not force:
         raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
                               'or pass --force')
+    for p in paths: check_free(p, overwrite=True)
 
 # %% ../nbs/08_cli.ipynb #87a34f24
 def _out_folder(out) -> Path:
-    "The --out folder, refused if it names a file."
+    "The --out folder, refused if it names a file or a symlink to nothing."
     out = Path(out)
+    if out.is_symlink() and not out.exists():
+        raise ValueError(f'--out {out} is a symlink to a folder that does not exist')
     if out.exists() and not out.is_dir():
         raise ValueError(f'--out must name a folder, but {out} is a file')
     return out
@@ -227,6 +232,8 @@ def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size
                             **overrides)
 
 # %% ../nbs/08_cli.ipynb #3bc135a6
+ASIDE = '.replaced'   # where a --force'd run keeps the run it replaces until it has started
+
 def _check_run_folder(out:Path, resume:bool, force:bool):
     """A new run needs an empty (or --force'd) folder, a resumed one
     its checkpoint; nothing is written here."""
@@ -235,6 +242,9 @@ def _check_run_folder(out:Path, resume:bool, force:bool):
     if not resume and out.exists() and any(out.iterdir()) and not force:
         raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume '
                               'it, or pass --force')
+    if os.path.lexists(out/ASIDE):
+        raise FileExistsError(f'{out/ASIDE} holds a run that an earlier --force replaced and did '
+                              'not finish replacing: move it out of the folder first')
 
 # %% ../nbs/08_cli.ipynb #81bcaff7
 @dataclass
@@ -312,22 +322,33 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
 
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray|None):
-    """Write a new run's config.json and training.npy (if any; a --force'd run loses its old
-    checkpoint; under torchrun rank 0 writes, between two barriers); a function undoing it."""
+    """Write a new run's config.json and training.npy (rank 0, between two barriers). A
+    --force'd folder's files move aside (`ASIDE`); returns `finish(ok)`, which deletes them once
+    the new run has a checkpoint or ends well, and otherwise removes the new start and restores them."""
     existed, writes = out.exists(), not resume and is_main()
     wait_for_all()   # every process has checked the folder before rank 0 writes into it
     if writes:
         out.mkdir(parents=True, exist_ok=True)
-        if force: (out/'checkpoint.pt').unlink(missing_ok=True)
+        old = list(out.iterdir())
+        if old: (out/ASIDE).mkdir()
+        for p in old: p.rename(out/ASIDE/p.name)
         (out/'config.json').write_text(json.dumps(config, indent=1))
         if images is not None: np.save(out/'training.npy', images.astype(np.uint8))
     wait_for_all()   # ... and sees what it wrote
-    def undo():
-        if not writes or (out/'checkpoint.pt').exists(): return
-        if existed:
-            return [(out/f).unlink(missing_ok=True) for f in ('config.json', 'training.npy')]
-        shutil.rmtree(out, ignore_errors=True)
-    return undo
+    return functools.partial(_finish_start, out, writes, existed)
+
+# %% ../nbs/08_cli.ipynb #dd59a621
+def _finish_start(out:Path, writes:bool, existed:bool, ok:bool):
+    """A new run ended (`ok`) or failed: once it has a checkpoint, the replaced run goes; before,
+    what the start wrote goes and the replaced run comes back (or the folder, if it was new)."""
+    if not writes: return
+    if ok or (out/'checkpoint.pt').exists(): return shutil.rmtree(out/ASIDE, ignore_errors=True)
+    if not existed: return shutil.rmtree(out, ignore_errors=True)
+    for p in out.iterdir():
+        if p.name != ASIDE: shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+    if (out/ASIDE).is_dir():
+        for p in (out/ASIDE).iterdir(): p.rename(out/p.name)
+        (out/ASIDE).rmdir()
 
 # %% ../nbs/08_cli.ipynb #34867d8b
 def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int,
@@ -345,14 +366,17 @@ def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, e
     return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
 
 # %% ../nbs/08_cli.ipynb #d2f468f3
-def _fit_or_undo(undo, cfg, images, out:Path, epochs:int, *args) -> tuple:
-    "`_fit_model`, undoing a start that fails; after Ctrl-C, say how to resume."
-    try: return _fit_model(cfg, images, out, epochs, *args)
+def _fit_or_undo(finish, fit, out:Path, epochs:int):
+    """`fit()`, then `finish(True)`; a failure calls `finish(False)` (undoing a start that had no
+    checkpoint yet); after Ctrl-C, say how to resume."""
+    try: result = fit()
     except BaseException as e:
-        undo()
+        finish(False)
         if isinstance(e, KeyboardInterrupt):
             raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
         raise
+    finish(True)
+    return result
 
 # %% ../nbs/08_cli.ipynb #48096000
 def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
@@ -451,11 +475,11 @@ def train_run(images, # training structures: phase labels (N, *spatial)
                                   latent_dim=latent_dim, beta=beta, batch_size=batch_size,
                                   eval_every=eval_every) | (crop or {}))
     images, cfg, device = _prepare_run(images, out, resume, force, settings, overrides, device)
-    undo = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg),
-                                               world_size=world_size()), images)
+    finish = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg),
+                                                 world_size=world_size()), images)
     start = time.perf_counter()
-    fitted = _fit_or_undo(undo, cfg, images, out, epochs, batch_size, resume, eval_every,
-                          progress, device, seed)
+    fitted = _fit_or_undo(finish, lambda: _fit_model(cfg, images, out, epochs, batch_size, resume,
+                          eval_every, progress, device, seed), out, epochs)
     info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device))
     return _write_outputs(out, images, *fitted, info, seed) if is_main() else None
 
@@ -540,13 +564,14 @@ def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's mid
               overwrite:bool=False, # replace existing files
              ) -> list:
     """One grey PNG per structure, phases spread over 0..255;
-    existing files are refused unless `overwrite`."""
+    existing files (dangling symlinks too) are refused unless `overwrite`."""
     top, paths = max(int(labels.max()),
                      1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
-    existing = [str(p) for p in paths if p.exists()]
+    existing = [str(p) for p in paths if os.path.lexists(p)]
     if existing and not overwrite:
         raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
-    for path, a in zip(paths, labels): path.write_bytes(png_bytes(a[None]/top, scale=1))
+    for path, a in zip(paths, labels):
+        check_free(path, overwrite=True).write_bytes(png_bytes(a[None]/top, scale=1))
     return paths
 
 # %% ../nbs/08_cli.ipynb #c7876613
@@ -795,6 +820,34 @@ VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, propertie
                        batch_size=8, seed=0, patience=10, monitor='loss',
                        max_grad_norm=None)   # a new run's settings
 
+# %% ../nbs/08_cli.ipynb #4b900496
+def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
+    "A VAE-regression run's settings (given, defaults, or the run's own), each checked."
+    unknown = set(settings) - set(VAEREG_DEFAULTS)
+    if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
+    given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
+    if 'properties' in given: given['properties'] = list(given['properties'])
+    s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
+    if len(set(s['properties'])) < len(s['properties']):
+        raise ValueError(f'--properties names an entry twice: {",".join(s["properties"])}')
+    for k, low in (('patience', 0), ('batch_size', 1), ('seed', 0), ('latent_dim', 1)):
+        check_int(k, s[k], low)
+    check_choice('monitor', s['monitor'], loss_names(VAERegression))
+    if s['max_grad_norm'] is not None:
+        check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
+    return s
+
+# %% ../nbs/08_cli.ipynb #5d1f0c3a
+def _vaereg_split(data, n:int, seed:int) -> tuple:
+    "Seed 002's training, validation and test split, refused if a part is too small to use."
+    if n < 3: raise ValueError(f'{data} holds {n} structures: a run needs at least 8')
+    split = split_indices(n, seed=seed)
+    if min(len(split[0]), len(split[2])) < 2 or len(split[1]) < 1:
+        raise ValueError(f'{data} holds {n} structures, split {"/".join(str(len(p)) for p in split)}'
+                         ' for training/validation/test: a run needs at least 2 to train, 1 to '
+                         'validate and 2 to test (R²); label more with microvae_label')
+    return split
+
 # %% ../nbs/08_cli.ipynb #a1cc3c9b
 def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
                out, # run folder
@@ -811,21 +864,14 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
     out, epochs = _out_folder(out), check_int('epochs', epochs)
     device = start_distributed(resolve_device(device))   # torchrun: join the group
     _check_run_folder(out, resume, force)
-    unknown = set(settings) - set(VAEREG_DEFAULTS)
-    if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
-    given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
-    if 'properties' in given: given['properties'] = list(given['properties'])
-    s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
-    check_int('patience', s['patience'], 0)
-    check_choice('monitor', s['monitor'], loss_names(VAERegression))
-    if s['max_grad_norm'] is not None:
-        check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
+    s = _vaereg_checked(out, resume, data, settings)
     x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
-    tr, va, te = split_indices(len(x), seed=s['seed'])
-    cfg = _vaereg_config(out, resume, s, x[tr], c[tr], E, nu)
-    config = dict(settings=s, config=asdict(cfg), world_size=world_size())
-    _start_run(out, resume, force, config, None)
-    return _fit_vaereg(cfg, x, c, (tr, va, te), out, epochs, s, resume, progress, device)
+    split = _vaereg_split(s['data'], len(x), s['seed'])
+    cfg = _vaereg_config(out, resume, s, x[split[0]], c[split[0]], E, nu)
+    finish = _start_run(out, resume, force, dict(settings=s, config=asdict(cfg),
+                                                 world_size=world_size()), None)
+    return _fit_or_undo(finish, lambda: _fit_vaereg(cfg, x, c, split, out, epochs, s, resume,
+                                                    progress, device), out, epochs)
 
 # %% ../nbs/08_cli.ipynb #4104c633
 def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:bool, progress:bool,
