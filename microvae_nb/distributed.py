@@ -251,14 +251,15 @@ def _check_against_ddp(x:torch.Tensor, y:torch.Tensor) -> tuple:
     return ours.state_dict(), theirs.state_dict()
 
 # %% ../nbs/10_distributed.ipynb #06bdb397
-def _check_vae(epochs:int, # epochs to train (in total)
+def _check_vae(kit:dict, # Trainer and VAEConfig (from the vae module: this one imports no model)
+               epochs:int, # epochs to train (in total)
                checkpoint=None, # the run's checkpoint file
                resume:bool=False, # continue from `checkpoint`
                nan_rank:int|None=None, # the process whose decoder turns NaN in the second epoch
                batch_size:int=8, # the global batch
               ) -> dict:
     "A small batch-norm VAE trained by 02's `Trainer` here: weights and history, or the error."
-    from microvae_nb.vae import VAEConfig, Trainer
+    VAEConfig, Trainer = kit['VAEConfig'], kit['Trainer']
     images = torch.rand(20, 16, 16, generator=torch.Generator().manual_seed(1)) > 0.6
     cfg = VAEConfig(shape=(1, 16, 16), latent_dim=3, filters=(4, 8))
     try:
@@ -272,12 +273,13 @@ def _check_vae(epochs:int, # epochs to train (in total)
     return dict(weights=tr.model.state_dict(), history=tr.history, world=world_size())
 
 # %% ../nbs/10_distributed.ipynb #e85c989d
-def _check_davegan(steps:int, # steps to train (in total)
+def _check_davegan(kit:dict, # DAVEGANTrainer and table2_config (betavae_gan)
+                   steps:int, # steps to train (in total)
                    checkpoint=None, # the run's checkpoint file
                    resume:bool=False, # continue from `checkpoint`
                   ) -> dict:
     "A small DA-VEGAN (Table 2's layers) trained by 03's `DAVEGANTrainer` here: weights, history."
-    from microvae_nb.betavae_gan import DAVEGANTrainer, table2_config
+    DAVEGANTrainer, table2_config = kit['DAVEGANTrainer'], kit['table2_config']
     labels = torch.rand(8, 32, 32, generator=torch.Generator().manual_seed(2)) > 0.5
     tr = DAVEGANTrainer(table2_config(batch_size=4, latent_dim=4), labels.long(), log_every=2,
                         checkpoint_every=2, eval_samples=4, checkpoint=checkpoint, resume=resume,
@@ -286,11 +288,11 @@ def _check_davegan(steps:int, # steps to train (in total)
     return dict(weights=tr.model.state_dict(), history=tr.history, world=world_size())
 
 # %% ../nbs/10_distributed.ipynb #40146a80
-def _check_vaereg(epochs:int, # epochs to train (in total)
+def _check_vaereg(kit:dict, # Trainer (vae) and property_config (vaereg_gmm)
+                  epochs:int, # epochs to train (in total)
                  ) -> dict:
     "A small VAE-regression model (05, mixture prior) trained by 02's `Trainer` here."
-    from microvae_nb.vae import Trainer
-    from microvae_nb.vaereg_gmm import property_config
+    Trainer, property_config = kit['Trainer'], kit['property_config']
     images = torch.rand(20, 16, 16, generator=torch.Generator().manual_seed(3)) > 0.5
     c11 = 10*images.float().mean((1, 2)).numpy()
     cfg = property_config(c11, shape=(1, 16, 16), filters=(4, 8), dense=16, head=8, latent_dim=4)
@@ -300,10 +302,10 @@ def _check_vaereg(epochs:int, # epochs to train (in total)
     return dict(weights=tr.model.state_dict(), history=tr.history, world=world_size())
 
 # %% ../nbs/10_distributed.ipynb #1c77da62
-def _check_labels(path:str, # the .npz file to write
+def _check_labels(kit:dict, # stiffness_dataset (mechanics)
+                  path:str, # the .npz file to write
                   shard:tuple|None=None, # (i, n), or None: this process's share of the group's job
                  ) -> dict:
     "A small labelled set (2D, 12 structures, chunks of 2) built here, whole or one shard."
-    from microvae_nb.mechanics import stiffness_dataset
-    return stiffness_dataset(path, shape=(16, 16), n_per_filter=3, widths=(1., 4.), chunk_size=2,
-                             progress=False, shard=shard)
+    return kit['stiffness_dataset'](path, shape=(16, 16), n_per_filter=3, widths=(1., 4.),
+                                    chunk_size=2, progress=False, shard=shard)
