@@ -393,6 +393,7 @@ def refresh_batch_norm(model:DAVEGAN, # the model whose generator statistics are
                       ):
     """Recompute the generator's batch-norm running statistics as averages
     over batches z ~ N(0, I) of the training size."""
+    n_batches = check_int('n_batches', n_batches)   # 0 would leave the statistics reset to 0 and 1
     norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     dev, was_training = next(model.parameters()).device, model.generator.training
     momenta = [m.momentum for m in norms]

@@ -173,6 +173,20 @@ def _threshold(threshold:str|None):
     except ValueError:
         raise ValueError(f"--threshold must be a number or 'otsu', got {threshold!r}") from None
 
+# %% ../nbs/08_cli.ipynb #19f4e977
+def _refuse_labelled_set(data, # what the user passed as --data
+                         what:str, # what the script does with one structure, for the message
+                        ):
+    "Refuse a labelled set (`microvae_label`'s .npz): its N separate structures are no one volume."
+    p = Path(str(data))
+    if p.suffix.lower() != '.npz' or not p.is_file(): return
+    try:
+        with np.load(p, allow_pickle=False) as f: keys, n = set(f.files), len(f['structures'])
+    except Exception: return   # not a labelled set: the loader says what is wrong with it
+    if {'structures', 'c11'} <= keys:
+        raise ValueError(f'{data} is a labelled set of {n} separate structures (microvae_label), '
+                         f'not one microstructure; {what}')
+
 # %% ../nbs/08_cli.ipynb #28c9e65e
 @call_parse
 @exit_on_user_error
@@ -186,8 +200,12 @@ def microvae_describe(data:str='alloy', # example name, image/array file, or fol
     out = _out_folder(out)
     fig_path, json_path = out/'describe.png', out/'stats.json'
     _refuse_overwrite([fig_path, json_path], force)
+    _refuse_labelled_set(data, 'microvae_describe summarises one microstructure')
     ms = load_microstructure(data, threshold=_threshold(threshold))
-    stats = describe(ms, check_int('--phase', phase, 0))
+    if check_int('--phase', phase, 0) not in np.unique(ms):
+        raise ValueError(f'--phase {phase} does not occur in {data}: its phases are '
+                         f'{np.unique(ms).tolist()}')
+    stats = describe(ms, phase)
     out.mkdir(parents=True, exist_ok=True)
     fig = describe_figure(ms, stats, title=str(data))
     fig.savefig(fig_path, dpi=120)
@@ -589,6 +607,10 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
     n, seed = check_int('n', n), check_int('seed', seed, 0)
     out, device = _out_folder(out), resolve_device(device)
     net = load_model(checkpoint, device)
+    if net.kind == 'vaereg':
+        raise ValueError(f'{checkpoint} is a VAE-regression model: its structures come from the '
+                         'prior for a target property, so use microvae_design --checkpoint '
+                         f'{checkpoint} --target <value>')
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
     out.mkdir(parents=True, exist_ok=True)
@@ -637,9 +659,10 @@ def load_structures(src:str, # a set (stack file, folder of images) or one micro
 
 # %% ../nbs/08_cli.ipynb #15877cf3
 def _write_json(path:Path, data:dict):
-    "Write `data` as JSON to `path`, making its folder."
+    "Write `data` as valid JSON to `path` (a non-finite number is an error), making its folder."
+    text = json.dumps(data, indent=1, allow_nan=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1))
+    path.write_text(text)
 
 # %% ../nbs/08_cli.ipynb #c17d618e
 def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold) -> tuple:
@@ -696,6 +719,10 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
     if out: _refuse_overwrite([Path(out)], force)
     phase = _phase_arg(phase)
     gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold)
+    widest = widest_window(gen.shape[1:])
+    if check_int('--limit_to', limit_to) > widest:
+        raise ValueError(f'--limit_to {limit_to} does not fit structures of {gen.shape[1:]}: '
+                         f'their S2 has distinct displacements up to --limit_to {widest}')
     scores = dict(n_generated=len(gen), n_reference=len(ref),
                   **sample_scores(gen, ref, limit_to, phase, nd))
     if paired:
@@ -755,6 +782,7 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
     "Label GRF structures with their FFT stiffness (seed 002): shared under torchrun, or a --shard."
     path = Path(out)
     if path.suffix != '.npz': raise ValueError(f'--out must name a .npz file, got {out}')
+    check_free(path, force, how='pass --force')
     if merge: return _print_labels(merge_stiffness_dataset(path, overwrite=force), path, None, None)
     start = time.perf_counter()
     d = stiffness_dataset(path, shape=_numbers('shape', shape, int), n_per_filter=n_per_filter,
@@ -920,6 +948,25 @@ def _print_designs(records:list, out:Path):
               f"{', '.join(f'{e:.0f} %' for e in r['error_percent'])}")
     print(f'wrote {len(records)} designs to {out}/')
 
+# %% ../nbs/08_cli.ipynb #58405322
+def _check_design_target(model, # a VAE-regression model
+                         t:np.ndarray, # the --target values, one per property
+                         checkpoint, # its file, for the messages
+                        ):
+    "Refuse a model that cannot design and a target no structure of its two phases can have."
+    cfg = model.cfg
+    if cfg.style_weight == 0 or cfg.kl_weight == 0:
+        raise ValueError(f'{checkpoint} was trained as a regressor only (no decoder or prior '
+                         'trained for design): train a VAE-regression model to design')
+    if not np.isfinite(t).all(): raise ValueError(f'--target must be finite, got {t.tolist()}')
+    if len(t) != len(cfg.properties): return   # `propose` says what it needs
+    pure = physics_check(model, np.stack([np.zeros(cfg.shape[1:], np.uint8),
+                                          np.ones(cfg.shape[1:], np.uint8)]))
+    for p, v, lo, hi in zip(cfg.properties, t, pure.min(0), pure.max(0)):
+        if not lo <= v <= hi:
+            raise ValueError(f'--target {p} = {v:g} GPa lies outside what the two phases can give '
+                             f'({lo:.3g} to {hi:.3g} GPa, all of one phase or of the other)')
+
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse
 @exit_on_user_error
@@ -936,6 +983,7 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
         raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
     t, n, out = np.array(_numbers('target', target)), check_int('n', n, 0), _out_folder(out)
     model = load_model(checkpoint, resolve_device(device), kind='vaereg')
+    _check_design_target(model, t, checkpoint)
     _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
                       [out/f'design_{i:03d}.png' for i in range(model.prior.K + n)], force)
     with warnings.catch_warnings(record=True) as caught:

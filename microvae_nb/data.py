@@ -166,11 +166,22 @@ def _read_image(path: Path) -> np.ndarray:
     try:
         with Image.open(path) as im:
             colour = ('RGB', 'RGBA', 'P', 'LA', 'CMYK')
-            pages = [np.asarray(p.convert('L') if p.mode in colour else p)
+            pages = [_colour_phases(p) if p.mode in colour else np.asarray(p)
                      for p in ImageSequence.Iterator(im)]
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ValueError(f'Could not read {path} as an image: {e}') from e
     return pages[0] if len(pages) == 1 else np.stack(pages)
+
+# %% ../nbs/00_data.ipynb #94aa1077
+def _colour_phases(page:Image.Image) -> np.ndarray:
+    """A colour page as grey values; but if it holds a few colours (a segmented image) of
+    which two share a grey value, one label per colour (darkest first), so no phases merge."""
+    grey = np.asarray(page.convert('L'))
+    rgba = np.asarray(page.convert('RGBA')).reshape(-1, 4)
+    colours, index = np.unique(rgba, axis=0, return_inverse=True)
+    if len(colours) > MAX_PHASES or len(colours) == len(np.unique(grey)): return grey
+    order = np.lexsort((*colours.T[::-1], colours[:, :3] @ [0.299, 0.587, 0.114]))
+    return np.argsort(order)[index.ravel()].reshape(grey.shape).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #a615c1e8
 def _read_folder(path: Path) -> np.ndarray:
@@ -260,7 +271,10 @@ def as_labels(a, # raw image values
                          f'grey-value image, not phase labels (at most max_phases={max_phases} '
                          'integer values). '
                          "Binarise it explicitly with threshold=<grey value> or threshold='otsu'.")
-    if values.min() >= 0 and values.max() < max_phases: return a.astype(np.uint8)
+    if values.min() < 0:
+        raise ValueError(f'{src!r} holds the value {values.min():g}: phase labels are 0, 1, ... '
+                         '(a 0/255 mask is renumbered, negative values are not phases)')
+    if values.max() < max_phases: return a.astype(np.uint8)
     return np.searchsorted(values, a).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #462b2eab

@@ -35,6 +35,8 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
     if shifts.shape[0] != x.shape[0]:
         raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
                          'images')
+    if shifts.is_floating_point() and not torch.equal(shifts, shifts.round()):
+        raise ValueError('shifts must be whole numbers of pixels; round them first')
     shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
     for axis in range(nd):
         n, dim = x.shape[first + axis], first + axis
@@ -79,6 +81,9 @@ def general_kl(mu_post:torch.Tensor, # posterior means (N, L)
               ) -> torch.Tensor:
     """KL(N(mu_post, sigma_post^2) || N(mu_prior, sigma_prior^2))
     per latent dimension (seed 003, eq. 8)."""
+    for name, s in (('sigma_post', sigma_post), ('sigma_prior', sigma_prior)):
+        if not (torch.as_tensor(s) > 0).all():
+            raise ValueError(f'{name} must be > 0 (standard deviations), got a value <= 0 or NaN')
     spread = (sigma_post**2 + (mu_prior - mu_post)**2)/(2*sigma_prior**2)
     return torch.log(sigma_prior/sigma_post) + spread - 0.5
 
@@ -96,6 +101,7 @@ def augment_mean(mu:torch.Tensor, # means (N, L)
                  strength:float=0.5, # s: the factor is uniform in [1 - s, 1 + s]
                 ) -> torch.Tensor:
     "T_mu(mu, u) = mu (1 + s (2u - 1))."
+    if not ((u >= 0) & (u <= 1)).all(): raise ValueError('u must lie in [0, 1]')
     return mu*(1 + strength*(2*u - 1))
 
 # %% ../nbs/04_diffaug.ipynb #e790bdd3

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_distributed.ipynb #3ba4272f
 from __future__ import annotations
-import os, socket, tempfile, time
+import numbers, os, socket, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,9 +14,9 @@ import torch.distributed as dist
 import torch.multiprocessing as torch_mp
 
 # %% auto #0
-__all__ = ['world_size', 'rank', 'is_main', 'start_distributed', 'stop_distributed', 'rank_rows', 'per_process_batch',
-           'global_batch', 'batch_random', 'sum_over_processes', 'wait_for_all', 'any_process', 'average_gradients',
-           'DistributedBatchNorm', 'sync_batch_norm', 'spawn']
+__all__ = ['world_size', 'rank', 'is_main', 'check_positive', 'start_distributed', 'stop_distributed', 'rank_rows',
+           'per_process_batch', 'global_batch', 'batch_random', 'sum_over_processes', 'wait_for_all', 'any_process',
+           'average_gradients', 'DistributedBatchNorm', 'sync_batch_norm', 'spawn']
 
 # %% ../nbs/10_distributed.ipynb #278b7267
 def world_size() -> int:
@@ -30,6 +30,15 @@ def rank() -> int:
 def is_main() -> bool:
     "Whether this process writes files and shows progress (rank 0)."
     return rank() == 0
+
+# %% ../nbs/10_distributed.ipynb #80df1118
+def check_positive(name:str, # the argument's name, for the message
+                   value, # what was given
+                  ) -> int:
+    "`value` if it is an integer >= 1, else a ValueError (this module imports nothing of the package)."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f'{name} must be an integer >= 1, got {value!r}')
+    return value
 
 # %% ../nbs/10_distributed.ipynb #4975dfc7
 def start_distributed(device:torch.device, # the device asked for
@@ -66,7 +75,8 @@ def per_process_batch(batch_size:int, # the global batch size, as for one proces
                       world:int|None=None, # processes (default: this run's)
                      ) -> int:
     "The batch each process computes, or a clear error when the processes cannot share it equally."
-    w = world_size() if world is None else world
+    w = world_size() if world is None else check_positive('world', world)
+    check_positive('batch_size', batch_size)
     if batch_size % w:
         raise ValueError(f'A batch of {batch_size} cannot be shared by {w} processes: choose a '
                          f'batch size that is a multiple of {w} (the global batch stays that of '
@@ -206,6 +216,7 @@ def spawn(fn, # a function importable by name (defined in a module, not in a not
           timeout:float=600, # seconds before the processes are stopped as hung
          ) -> list:
     "Run `fn(*args)` in n local processes forming a gloo group, as torchrun would; results by rank."
+    check_positive('n', n)
     with tempfile.TemporaryDirectory() as folder:
         ctx = torch_mp.start_processes(_entry, (fn, n, _free_port(), folder, args), nprocs=n,
                                        join=False, start_method='spawn')

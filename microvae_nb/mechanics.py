@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from fastcore.meta import delegates
 
 from .data import (gaussian_random_field, grf_filter_grid, layout, check_choice,
-                              check_int, check_finite, check_free)
+                              check_int, check_finite, check_free, label_tensor)
 from .metrics import labels_of
 from .distributed import start_distributed, rank, world_size, is_main, wait_for_all
 
@@ -42,6 +42,7 @@ def lame_constants(E, # Young's modulus per phase
 def _labels(ms, n_phases:int, ndim:int|None=None) -> torch.Tensor:
     "Phase labels (N, *grid) of structures (the shape rule), refusing phases without moduli."
     lay = layout(ms, ndim, 'ms')
+    if not lay.channels: label_tensor(ms, 'ms')   # labels: 0.5 or NaN is no phase
     t = labels_of(ms, lay.ndim, 'ms')
     if t.max() >= n_phases:
         raise ValueError(f'Phase labels run from {int(t.min())} to {int(t.max())}, but moduli were '
@@ -59,7 +60,7 @@ def mandel_basis(ndim:int, # 2 or 3
                  device=None, # torch device
                 ) -> torch.Tensor:
     "The orthonormal Mandel basis of symmetric tensors, (m, d, d): m = 3 in 2D, 6 in 3D."
-    pairs = _mandel_pairs(ndim)
+    pairs = _mandel_pairs(check_choice('ndim', ndim, (2, 3)))
     basis = torch.zeros(len(pairs), ndim, ndim, dtype=dtype, device=device)
     for k, (i, j) in enumerate(pairs):
         if i == j: basis[k, i, i] = 1

@@ -11,7 +11,7 @@ import torch
 from fastcore.meta import delegates
 
 from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor,
-                              check_choice, check_int, check_finite, _check_unit)
+                              check_choice, check_int, check_finite, _check_unit, MAX_PHASES)
 
 # %% auto #0
 __all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
@@ -43,6 +43,10 @@ def _structures(x, ndim:int|None, name:str='x') -> tuple[torch.Tensor, int, bool
     spatial axes; whether it was one structure."""
     lay = layout(x, ndim, name)
     t = labels_of(x, lay.ndim, name)
+    if t.max() >= MAX_PHASES:
+        raise ValueError(f'{name} holds labels up to {int(t.max())}: more than {MAX_PHASES} phases '
+                         'looks like a 0/255 mask or grey values; relabel with as_labels or '
+                         'load_microstructure')
     return t.reshape(-1, *t.shape[t.ndim - lay.ndim:]), lay.ndim, not lay.batch
 
 # %% ../nbs/06_metrics.ipynb #23619da1

@@ -15,11 +15,11 @@ import torch.nn.functional as F
 import ipywidgets as widgets
 from fastcore.basics import patch
 
-from .data import check_choice, check_finite, check_int, as_tensor
+from .data import check_choice, check_finite, check_int, as_tensor, is_structure
 from .vae import (LAYERS, VAEOutput, LossTerms, activation, gaussian_kl,
                              reconstruction_loss, register_model, _check_sizes, _dense_stack,
                              as_model_input, png_bytes, reparameterise)
-from .metrics import two_point_correlation
+from .metrics import two_point_correlation, labels_of
 from .mechanics import effective_stiffness
 
 # %% auto #0
@@ -558,7 +558,12 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
     if unknown:
         raise ValueError(f'No physics check for {unknown} in {cfg.ndim}D: the known properties are '
                          f'the stiffness entries {allowed}')
-    labels = np.asarray(structures, dtype=np.float64).round().astype(np.uint8)
+    if is_structure(structures) and structures.ndim != cfg.ndim:
+        raise ValueError(f'structures is one {structures.ndim}D structure; the model is {cfg.ndim}D')
+    labels = labels_of(structures, cfg.ndim, 'structures').numpy()
+    if labels.shape[-cfg.ndim:] != cfg.shape[1:]:
+        raise ValueError(f'The model designs structures of {cfg.shape[1:]}; got '
+                         f'{labels.shape[-cfg.ndim:]} ({cfg.ndim}D)')
     if cfg.properties == ('c11',):
         return effective_stiffness(labels, E=cfg.E, nu=cfg.nu, ndim=cfg.ndim).reshape(-1, 1)
     C = effective_stiffness(labels, E=cfg.E, nu=cfg.nu, full=True, ndim=cfg.ndim).reshape(
