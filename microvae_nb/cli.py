@@ -148,12 +148,11 @@ def exit_on_user_error(script):
 # %% ../nbs/08_cli.ipynb #0e2ce9c6
 def _refuse_overwrite(paths:list, force:bool):
     """Stop with a clear message if anything is at any of `paths` (a dangling symlink too)
-    and `force` is not set; with `force`, a symlink there is removed, never written through."""
+    and `force` is not set (each write then replaces a symlink, never writes through it)."""
     existing = [str(p) for p in paths if os.path.lexists(p)]
     if existing and not force:
         raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
                               'or pass --force')
-    for p in paths: check_free(p, overwrite=True)
 
 # %% ../nbs/08_cli.ipynb #87a34f24
 def _out_folder(out) -> Path:
@@ -208,9 +207,10 @@ def microvae_describe(data:str='alloy', # example name, image/array file, or fol
     stats = describe(ms, phase)
     out.mkdir(parents=True, exist_ok=True)
     fig = describe_figure(ms, stats, title=str(data))
-    fig.savefig(fig_path, dpi=120)
+    fig.savefig(check_free(fig_path, overwrite=True), dpi=120)
     plt.close(fig)
-    json_path.write_text(json.dumps(dict(data=str(data), **stats), indent=1))
+    check_free(json_path, overwrite=True).write_text(json.dumps(dict(data=str(data), **stats),
+                                                                indent=1))
     fractions = ', '.join(f'phase {p}: {v:.3f}' for p, v in enumerate(stats['volume_fractions']))
     length = stats['correlation_length']
     print(f'{data}: shape {tuple(stats["shape"])}, {stats["n_phases"]} phases ({fractions})')
@@ -614,7 +614,7 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
     out.mkdir(parents=True, exist_ok=True)
-    np.save(out/'samples.npy', labels)
+    np.save(check_free(out/'samples.npy', overwrite=True), labels)
     save_pngs(labels, out, overwrite=True)
     print(f'wrote {n} structures of shape {labels.shape[1:]} to {out}/samples.npy and '
           f'{out}/sample_*.png')
@@ -662,7 +662,7 @@ def _write_json(path:Path, data:dict):
     "Write `data` as valid JSON to `path` (a non-finite number is an error), making its folder."
     text = json.dumps(data, indent=1, allow_nan=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    check_free(path, overwrite=True).write_text(text)   # a symlink is replaced, not followed
 
 # %% ../nbs/08_cli.ipynb #c17d618e
 def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold) -> tuple:
@@ -816,6 +816,10 @@ def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microv
         bad = int((~np.isfinite(c)).any(1).sum())
         raise ValueError(f'{data}: {bad} structures have labels that are not finite (NaN or inf); '
                          'relabel them or leave them out')
+    diagonal = [i for i, p in enumerate(properties) if p[1] == p[2]]   # c11, c22, c33 > 0
+    if (c[:, diagonal] <= 0).any():
+        raise ValueError(f'{data}: {int((c[:, diagonal] <= 0).any(1).sum())} structures have a '
+                         'stiffness C_ii <= 0, which no stable material has; relabel them')
     nu = np.unique(np.atleast_1d(d.get('nu', 0.3)))
     if len(nu) > 1: raise ValueError(f'{data} uses a Poisson ratio per phase: one is supported')
     return d['structures'], c, tuple(np.atleast_1d(d.get('E', (2.4, 120.0))).tolist()), float(nu[0])
@@ -994,7 +998,7 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
     labels = (torch.cat(parts)[:, 0] > 0.5).numpy().astype(np.uint8)
     records = _design_records(model, prop, labels, t)
     out.mkdir(parents=True, exist_ok=True)
-    np.save(out/'designs.npy', labels)
+    np.save(check_free(out/'designs.npy', overwrite=True), labels)
     save_pngs(labels, out, stem='design', overwrite=True)
     _write_json(out/'designs.json', dict(target=t.tolist(), properties=list(model.cfg.properties),
                                          designs=records))

@@ -14,14 +14,14 @@ from tqdm.auto import tqdm
 from fastcore.meta import delegates
 
 from .data import (gaussian_random_field, grf_filter_grid, layout, check_choice,
-                              check_int, check_finite, check_free, label_tensor)
+                              check_int, check_finite, check_free, label_tensor, as_tensor)
 from .metrics import labels_of
 from .distributed import start_distributed, rank, world_size, is_main, wait_for_all
 
 # %% auto #0
 __all__ = ['SOLVERS', 'lame_constants', 'mandel_basis', 'to_mandel', 'isotropic_stiffness', 'homogenize', 'effective_stiffness',
-           'laminate_c11', 'voigt_reuss', 'hashin_shtrikman_c11', 'stiffness_dataset', 'load_stiffness_dataset',
-           'merge_stiffness_dataset']
+           'laminate_c11', 'voigt_reuss', 'hashin_shtrikman_c11', 'stiffness_sensitivity', 'stiffness', 'refine_grid',
+           'grid_convergence', 'stiffness_dataset', 'load_stiffness_dataset', 'merge_stiffness_dataset']
 
 # %% ../nbs/07_mechanics.ipynb #07bd9c42
 def lame_constants(E, # Young's modulus per phase
@@ -246,12 +246,14 @@ def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output
                         nu=0.3, # Poisson ratio per phase label, or one for all
                         full:bool=False, # the full Mandel stiffness matrix instead of C11
                         ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
+                        refine:int=1, # solve on a grid this many times finer per axis (`refine_grid`)
                         # solver, tol, max_iter, dtype, device, batch_size: as for `homogenize`
                         **kwargs,
                        ):
     """Effective C11 (or the full Mandel stiffness matrix) by FFT
     homogenization, 2D plane strain or 3D."""
     lay = layout(ms, ndim, 'ms')
+    if check_int('refine', refine) > 1: ms = refine_grid(ms, refine, lay.ndim)
     m = 3 if lay.ndim == 2 else 6
     stress, _ = homogenize(ms, torch.eye(m) if full else torch.eye(m)[:1], E, nu, ndim=lay.ndim,
                            **kwargs)
@@ -312,6 +314,114 @@ def hashin_shtrikman_c11(vf:float, # volume fraction of phase 1 (the stiffer one
         return Kh + Gh
     soft = int(np.argmin(mu))
     return float(bound(soft, 1 - soft)), float(bound(1 - soft, soft))
+
+# %% ../nbs/07_mechanics.ipynb #918fdef0
+def _relaxed(phi, ndim:int|None) -> tuple:
+    "A batch (N, *grid) of phase-1 fractions in [0, 1] (float64), its spatial axes, one or a batch."
+    lay = layout(phi, ndim, 'phi')
+    if lay.channels:
+        raise ValueError('phi is one field per structure (N, *grid): the phase-1 fraction, not '
+                         'model channels')
+    t = as_tensor(phi, 'phi').double()
+    if t.min() < 0 or t.max() > 1: raise ValueError('phi must lie in [0, 1] (phase-1 fraction)')
+    return t.reshape(-1, *t.shape[t.ndim - lay.ndim:]), lay.ndim, lay.batch
+
+# %% ../nbs/07_mechanics.ipynb #91e3c412
+def _contract(a:torch.Tensor, b:torch.Tensor, dlam:float, dmu:float, nd:int) -> torch.Tensor:
+    "a : dC : b per pixel, for Mandel strain fields (B, m, *grid) and dC = dlam I x I + 2 dmu I."
+    return dlam*a[:, :nd].sum(1)*b[:, :nd].sum(1) + 2*dmu*(a*b).sum(1)
+
+# %% ../nbs/07_mechanics.ipynb #bdc8a8c9
+def _default_device() -> str: return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+def _unit_strain_fields(lam:torch.Tensor, mu:torch.Tensor, loads:list, nd:int, solver:str='cg',
+                        tol:float=1e-6, max_iter:int=2000) -> dict:
+    "Equilibrium strain fields (N, m, *grid) of moduli fields (N, *grid) under each Mandel unit load."
+    check_choice('solver', solver, tuple(SOLVERS))
+    tol, max_iter = float(check_finite('tol', tol, 0, open_low=True)), check_int('max_iter', max_iter)
+    unit = torch.eye(3*nd - 3, dtype=lam.dtype, device=lam.device)
+    return {k: SOLVERS[solver](lam, mu, unit[k].expand(len(lam), -1), tol, max_iter)[0]
+            for k in loads}
+
+# %% ../nbs/07_mechanics.ipynb #8087c5f2
+@delegates(homogenize, but=['ms', 'strains', 'E', 'nu', 'ndim', 'batch_size', 'dtype'])
+def stiffness_sensitivity(phi, # phase-1 fraction per pixel in [0, 1]: (N, *grid) or one field
+                          entries=((0, 0),), # Mandel index pairs (i, j) of the wanted entries
+                          E=(2.4, 120.0), # Young's moduli of phase 0 and phase 1 (GPa)
+                          nu=0.3, # Poisson ratio(s)
+                          ndim:int|None=None, # spatial axes; default: the shape rule
+                          device=None, # torch device; default: phi's, else cuda when available
+                          **kwargs, # solver, tol, max_iter: as for `homogenize`
+                         ) -> tuple:
+    """The effective stiffness entries (N, P) of fields whose moduli are linear in phi, and
+    their exact derivatives with respect to phi at every pixel (N, P, *grid), from one solve."""
+    t, nd, batch = _relaxed(phi, ndim)
+    t = t.to(device or (phi.device if isinstance(phi, torch.Tensor) else _default_device()))
+    lam_p, mu_p = (torch.as_tensor(v, dtype=t.dtype, device=t.device) for v in lame_constants(E, nu))
+    if len(lam_p) != 2: raise ValueError(f'phi describes two phases; got moduli for {len(lam_p)}')
+    m, loads = 3*nd - 3, sorted({k for pair in entries for k in pair})
+    if not len(entries) or any(not 0 <= k < m for k in loads):
+        raise ValueError(f'entries must be Mandel index pairs (i, j) in 0..{m - 1}, got {entries}')
+    lam, mu = lam_p[0] + t*(lam_p[1] - lam_p[0]), mu_p[0] + t*(mu_p[1] - mu_p[0])
+    eps = _unit_strain_fields(lam, mu, loads, nd, **kwargs)
+    dlam, dmu = float(lam_p[1] - lam_p[0]), float(mu_p[1] - mu_p[0])
+    C = torch.stack([_stress(eps[j], lam, mu, nd)[:, i].flatten(1).mean(1) for i, j in entries], 1)
+    dC = torch.stack([_contract(eps[i], eps[j], dlam, dmu, nd) for i, j in entries], 1)/t[0].numel()
+    C, dC = (C, dC) if batch else (C[0], dC[0])
+    return (C, dC) if isinstance(phi, torch.Tensor) else (C.cpu().numpy(), dC.cpu().numpy())
+
+# %% ../nbs/07_mechanics.ipynb #71e9aa6f
+class _Stiffness(torch.autograd.Function):
+    "Stiffness entries of phi (N, P) whose backward pass is `stiffness_sensitivity`'s derivative."
+    @staticmethod
+    def forward(ctx, phi, entries, E, nu, kwargs):
+        C, dC = stiffness_sensitivity(phi, entries, E, nu, ndim=phi.ndim - 1, **kwargs)
+        ctx.save_for_backward(dC.to(phi.dtype))
+        return C.to(phi.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dC, = ctx.saved_tensors
+        return (grad.reshape(*grad.shape, *[1]*(dC.ndim - 2))*dC).sum(1), None, None, None, None
+
+# %% ../nbs/07_mechanics.ipynb #c816831f
+def stiffness(phi:torch.Tensor, # phase-1 fraction in [0, 1], a batch (N, *grid); may require grad
+              entries=((0, 0),), # Mandel index pairs (i, j)
+              E=(2.4, 120.0), # Young's moduli of phase 0 and phase 1 (GPa)
+              nu=0.3, # Poisson ratio(s)
+              **kwargs, # solver, tol, max_iter, device: as for `stiffness_sensitivity`
+             ) -> torch.Tensor:
+    "Effective stiffness entries (N, P) of a batch of phase fields, differentiable in phi."
+    if not isinstance(phi, torch.Tensor) or phi.ndim not in (3, 4):
+        raise ValueError('phi must be a tensor (N, H, W) or (N, D, H, W) of phase-1 fractions')
+    return _Stiffness.apply(phi, tuple(map(tuple, entries)), E, nu, kwargs)
+
+# %% ../nbs/07_mechanics.ipynb #fe799271
+def refine_grid(ms, # phase labels (or fields): one structure or a batch (N, *grid)
+                factor:int=2, # each pixel becomes factor^ndim pixels
+                ndim:int|None=None, # spatial axes; default: the shape rule
+               ):
+    "The same structures on a grid `factor` times finer along every spatial axis."
+    lay, factor = layout(ms, ndim, 'ms'), check_int('factor', factor)
+    a = ms if isinstance(ms, torch.Tensor) else np.asarray(ms)
+    for axis in range(a.ndim - lay.ndim, a.ndim):
+        a = a.repeat_interleave(factor, axis) if isinstance(a, torch.Tensor) else a.repeat(factor, axis)
+    return a
+
+# %% ../nbs/07_mechanics.ipynb #8b03940f
+@delegates(effective_stiffness, but=['ms', 'ndim'])
+def grid_convergence(ms, # phase labels: one structure or a batch (N, *grid)
+                     factors:tuple=(1, 2), # refinements to solve on, coarsest first
+                     ndim:int|None=None, # spatial axes; default: the shape rule
+                     **kwargs, # E, nu, full, solver, tol, ...: as for `effective_stiffness`
+                    ) -> dict:
+    """The stiffness on each refinement of the grid, and the relative change of the
+    finest from the one before it (per structure): how far from converged the coarse value is."""
+    nd = layout(ms, ndim, 'ms').ndim
+    values = [np.asarray(effective_stiffness(refine_grid(ms, f, nd), ndim=nd, **kwargs))
+              for f in factors]
+    change = np.abs(values[-1] - values[-2])/np.abs(values[-2]) if len(values) > 1 else None
+    return dict(factors=list(factors), values=values, change=change)
 
 # %% ../nbs/07_mechanics.ipynb #76567e64
 def _dataset_plan(widths:tuple, ndim:int, n_per_filter:int, vf_range:tuple, seed:int,

@@ -412,6 +412,9 @@ def loss(self:VAERegression,
          c:torch.Tensor, # their properties (N, P), physical units
         ) -> VAERegLoss:
     "Seed 002's eq. 4: scaled and weighted regression NLL + style loss + KL(q(z|x) || p(z|c))."
+    if c.shape != out.c_mu.shape:
+        raise ValueError(f'c must hold the {out.c_mu.shape[1]} properties of each of the '
+                         f'{len(x)} structures, shape {tuple(out.c_mu.shape)}; got {tuple(c.shape)}')
     cfg, cn = self.cfg, self.normalise(c)
     reg = 0.5*(out.c_logvar + (cn - out.c_mu)**2/out.c_logvar.exp() + math.log(2*math.pi))
     style_on = cfg.style_weight*cfg.style_scale > 0
