@@ -9,6 +9,7 @@ import math
 import numpy as np
 import torch
 from fastcore.meta import delegates
+from scipy import ndimage
 
 from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor,
                               check_choice, check_int, check_finite, _check_unit, MAX_PHASES)
@@ -16,8 +17,8 @@ from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor
 # %% auto #0
 __all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
            'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
-           'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'mape', 'r2_score',
-           'noise_floor']
+           'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'boundary_density',
+           'isolated_share', 'connected_pieces', 'position_bias', 'image_quality', 'mape', 'r2_score', 'noise_floor']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -367,6 +368,108 @@ def memorisation(generated, # generated structures (N, *spatial)
     return dict(agreement=_like(agreement, generated), mean_agreement=float(agreement.mean()),
                 copy_fraction=float((agreement >= threshold).float().mean()))
 
+
+# %% ../nbs/06_metrics.ipynb #77df8d7c
+def _neighbours(t:torch.Tensor, nd:int, periodic:bool) -> list:
+    """Each pixel's face neighbours (N, *grid), per axis and direction; off the border of a
+    structure that does not wrap around, -1 (no phase: it never matches the pixel's)."""
+    out = []
+    for axis in range(t.ndim - nd, t.ndim):
+        edge = torch.full_like(t.narrow(axis, 0, 1), -1)
+        for step in (1, -1):
+            if periodic: out.append(t.roll(step, axis))
+            else:
+                inner = t.narrow(axis, 0 if step == 1 else 1, t.shape[axis] - 1)
+                out.append(torch.cat([edge, inner] if step == 1 else [inner, edge], axis))
+    return out
+
+# %% ../nbs/06_metrics.ipynb #d384b9fe
+def boundary_density(x, # phase labels or model output: a structure or a batch (N, *spatial)
+                     periodic:bool=False, # the structures wrap around (pairs across the border)
+                     ndim:int|None=None, # spatial axes; default: the shape rule
+                    ):
+    "Share of nearest-neighbour pixel pairs whose phases differ, per structure."
+    t, nd, single = _structures(x, ndim)
+    pairs = [t.narrow(a, 0, t.shape[a] - (0 if periodic else 1)) for a in range(1, nd + 1)]
+    nbrs = [t.roll(-1, a).narrow(a, 0, p.shape[a]) for a, p in zip(range(1, nd + 1), pairs)]
+    differ = sum((p != q).flatten(1).sum(1) for p, q in zip(pairs, nbrs))
+    out = differ.double()/sum(p[0].numel() for p in pairs)
+    return _like(out[0] if single else out, x)
+
+# %% ../nbs/06_metrics.ipynb #462e690c
+def isolated_share(x, # phase labels or model output: a structure or a batch (N, *spatial)
+                   periodic:bool=False, # the structures wrap around
+                   ndim:int|None=None, # spatial axes; default: the shape rule
+                  ):
+    "Share of pixels whose every face neighbour is of another phase, per structure."
+    t, nd, single = _structures(x, ndim)
+    alone = torch.stack([n != t for n in _neighbours(t, nd, periodic)]).all(0)
+    out = alone.flatten(1).double().mean(1)
+    return _like(out[0] if single else out, x)
+
+# %% ../nbs/06_metrics.ipynb #1a352109
+def _pieces(mask:np.ndarray, periodic:bool) -> int:
+    "Face-connected pieces of a boolean structure; pieces that meet across a border are one if periodic."
+    labels, n = ndimage.label(mask)
+    if not periodic or n == 0: return n
+    parent = list(range(n + 1))
+    def root(i):
+        while parent[i] != i: i = parent[i]
+        return i
+    for axis in range(mask.ndim):
+        first, last = (np.take(labels, k, axis).ravel() for k in (0, -1))
+        for a, b in zip(first[(first > 0) & (last > 0)], last[(first > 0) & (last > 0)]):
+            parent[root(a)] = root(b)
+    return len({root(i) for i in range(1, n + 1)})
+
+# %% ../nbs/06_metrics.ipynb #e5e61d38
+def connected_pieces(x, # phase labels or model output: a structure or a batch (N, *spatial)
+                     phase:int=1, # the phase whose pieces are counted
+                     periodic:bool=False, # pieces that meet across a border are one
+                     ndim:int|None=None, # spatial axes; default: the shape rule
+                    ) -> np.ndarray:
+    "Number of face-connected pieces of `phase` in each structure (4 neighbours in 2D, 6 in 3D)."
+    t, nd, single = _structures(x, ndim)
+    masks = (t == check_int('phase', phase, 0)).cpu().numpy()
+    out = np.array([_pieces(m, periodic) for m in masks])
+    return out[0] if single else out
+
+# %% ../nbs/06_metrics.ipynb #c8487a5d
+def position_bias(x, # a set of structures (N, *spatial): labels or model output
+                  phase:int=1, # the phase whose fraction is mapped
+                  ndim:int|None=None, # spatial axes; default: the shape rule
+                 ) -> dict:
+    """How much a set depends on absolute position: the spread of its mean image against a flat
+    field's sqrt(vf (1 - vf) / N), and the border rows (planes) against the interior."""
+    t, nd, _ = _structures(x, ndim)
+    mean = (t == check_int('phase', phase, 0)).double().mean(0)       # (*spatial)
+    vf, n = float(mean.mean()), len(t)
+    flat = math.sqrt(vf*(1 - vf)/n)
+    inner = mean[tuple(slice(1, -1) for _ in range(nd))].mean()
+    edges = [float(mean.select(a, k).mean()) for a in range(nd) for k in (0, -1)]
+    return dict(spread=float(mean.std()), flat=flat,
+                spread_ratio=float(mean.std())/flat if flat > 0 else float('nan'),
+                interior=float(inner), edges=edges,
+                worst_edge=max(abs(e - float(inner)) for e in edges))
+
+# %% ../nbs/06_metrics.ipynb #ae14f2c3
+def image_quality(generated, # generated structures (N, *spatial): labels or model output
+                  real, # the real structures they imitate (M, *spatial), e.g. the training crops
+                  phase:int=1, # the phase whose pieces and position bias are measured
+                  periodic:bool=False, # the structures wrap around
+                  ndim:int|None=None, # spatial axes; default: the shape rule
+                 ) -> dict:
+    """Boundary density, isolated-pixel share and pieces of `phase` per structure (set means) of
+    both sets and their ratios generated / real; the generated set's position bias."""
+    kw = dict(periodic=periodic, ndim=ndim)
+    scores = dict(boundary_density=lambda s: boundary_density(s, **kw),
+                  isolated_share=lambda s: isolated_share(s, **kw),
+                  pieces=lambda s: connected_pieces(s, phase, **kw))
+    out = {}
+    for name, f in scores.items():
+        g, r = (float(np.mean(np.asarray(f(s), dtype=float))) for s in (generated, real))
+        out[name] = dict(generated=g, real=r, ratio=g/r if r > 0 else float('inf') if g else 1.)
+    return out | dict(position=position_bias(generated, phase, ndim))
 
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:
