@@ -48,8 +48,9 @@ def keep(net, images, run, kept, seed):
 def posterior(run, kept):
     "How the encoder places the training crops: the aggregate posterior mean and spread per latent dimension."
     import torch
-    from microvae_nb.vae import load_model, as_model_input
-    net = load_model(Path(run)/'checkpoint.pt')
+    from microvae_nb.vae import as_model_input
+    from microvae_nb.betavae_gan import load_davegan
+    net = load_davegan(Path(run)/'checkpoint.pt')
     images = np.load(Path(run)/'training.npy')
     with torch.no_grad(): mu, logvar = net.encode(as_model_input(images, net.cfg))
     m = mu.mean(0)

@@ -21,7 +21,7 @@ from .data import (load_microstructure, crops, show_images, to_model_input, layo
                               ARRAY_SUFFIXES,
                               read_raw, as_labels, binarize)
 from .metrics import (indicator, two_point_correlation, reconstruction_error,
-                                 widest_window)
+                                 widest_window, image_quality)
 from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample,
                              png_bytes, resolve_device, loss_names)
 from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
@@ -341,8 +341,7 @@ def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int
 # %% ../nbs/08_cli.ipynb #9f0bd806
 def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray|None):
     """Write a new run's config.json and training.npy (rank 0, between two barriers). A
-    --force'd folder's files move aside (`ASIDE`); returns `finish(ok)`, which deletes them once
-    the new run has a checkpoint or ends well, and otherwise removes the new start and restores them."""
+    --force'd folder's files move aside (`ASIDE`); returns `finish(ok)` (`_finish_start`)."""
     existed, writes = out.exists(), not resume and is_main()
     wait_for_all()   # every process has checked the folder before rank 0 writes into it
     if writes:
@@ -419,6 +418,13 @@ def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.n
         fig.savefig(out/f'{name}.png', dpi=100)
         plt.close(fig)
 
+# %% ../nbs/08_cli.ipynb #9f769369
+def _quality(generated:np.ndarray, real:np.ndarray, ndim:int) -> dict:
+    "`image_quality` of a generated set beside the real one, for the real set's minority phase."
+    counts = np.bincount(np.asarray(real).ravel().astype(np.int64))
+    phase = int(np.argmin(np.where(counts > 0, counts, counts.max() + 1)))
+    return dict(phase=phase) | image_quality(generated, real, phase=phase, ndim=ndim)
+
 # %% ../nbs/08_cli.ipynb #93b38050
 def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, steps:int,
                    info:dict, seed:int) -> dict:
@@ -426,7 +432,7 @@ def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, s
     samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
     rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
     metrics = (set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
-               | dict(world_size=world_size()))
+               | dict(world_size=world_size(), quality=_quality(samples, images, net.cfg.ndim)))
     np.save(out/'samples.npy', samples)
     np.save(out/'reconstructions.npy', rec)
     (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
@@ -665,7 +671,8 @@ def _write_json(path:Path, data:dict):
     check_free(path, overwrite=True).write_text(text)   # a symlink is replaced, not followed
 
 # %% ../nbs/08_cli.ipynb #c17d618e
-def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold) -> tuple:
+def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold,
+               limit_to:int=16) -> tuple:
     """The two sets of `microvae_eval`, read by one rule and of one
     structure shape, and their spatial axes."""
     nd = check_choice('ndim', ndim or _stack_ndim(generated) or _stack_ndim(reference) or 2, (2, 3))
@@ -675,6 +682,9 @@ def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, thres
     if gen.shape[1:] != ref.shape[1:]:
         raise ValueError(f'The two sets need one structure shape, got {gen.shape[1:]} and '
                          f'{ref.shape[1:]} (--size)')
+    if check_int('--limit_to', limit_to) > widest_window(gen.shape[1:]):
+        raise ValueError(f'--limit_to {limit_to} does not fit structures of {gen.shape[1:]}: '
+                         f'at most {widest_window(gen.shape[1:])}')
     return gen, ref, nd
 
 # %% ../nbs/08_cli.ipynb #e6cb0135
@@ -692,6 +702,7 @@ def _print_scores(scores:dict, indent:int=20):
         if isinstance(v, dict):
             print(f'{k:>{indent}}:')
             _print_scores(v, indent + 4)
+        elif isinstance(v, list): print(f'{k:>{indent}}: ' + ', '.join(f'{e:.4g}' for e in v))
         else: print(f'{k:>{indent}}: {v:.4g}' if isinstance(v, float) else f'{k:>{indent}}: {v}')
 
 # %% ../nbs/08_cli.ipynb #4b21aea1
@@ -718,13 +729,9 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
     (and E_rec), diversity and memorisation."""
     if out: _refuse_overwrite([Path(out)], force)
     phase = _phase_arg(phase)
-    gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold)
-    widest = widest_window(gen.shape[1:])
-    if check_int('--limit_to', limit_to) > widest:
-        raise ValueError(f'--limit_to {limit_to} does not fit structures of {gen.shape[1:]}: '
-                         f'their S2 has distinct displacements up to --limit_to {widest}')
+    gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold, limit_to)
     scores = dict(n_generated=len(gen), n_reference=len(ref),
-                  **sample_scores(gen, ref, limit_to, phase, nd))
+                  **sample_scores(gen, ref, limit_to, phase, nd), quality=_quality(gen, ref, nd))
     if paired:
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
     _print_scores(scores)
@@ -875,9 +882,10 @@ def _vaereg_split(data, n:int, seed:int) -> tuple:
     if n < 3: raise ValueError(f'{data} holds {n} structures: a run needs at least 8')
     split = split_indices(n, seed=seed)
     if min(len(split[0]), len(split[2])) < 2 or len(split[1]) < 1:
-        raise ValueError(f'{data} holds {n} structures, split {"/".join(str(len(p)) for p in split)}'
-                         ' for training/validation/test: a run needs at least 2 to train, 1 to '
-                         'validate and 2 to test (R²); label more with microvae_label')
+        sizes = '/'.join(str(len(p)) for p in split)
+        raise ValueError(f'{data} holds {n} structures, split {sizes} for training/validation/'
+                         'test: a run needs at least 2 to train, 1 to validate and 2 to test '
+                         '(R²); label more with microvae_label')
     return split
 
 # %% ../nbs/08_cli.ipynb #a1cc3c9b
@@ -953,23 +961,25 @@ def _print_designs(records:list, out:Path):
     print(f'wrote {len(records)} designs to {out}/')
 
 # %% ../nbs/08_cli.ipynb #58405322
-def _check_design_target(model, # a VAE-regression model
-                         t:np.ndarray, # the --target values, one per property
-                         checkpoint, # its file, for the messages
-                        ):
-    "Refuse a model that cannot design and a target no structure of its two phases can have."
+def _design_model(checkpoint, # a VAE-regression checkpoint
+                  device, # where to put the model
+                  t:np.ndarray, # the --target values, one per property
+                 ):
+    "The model, refused if it cannot design or if no structure of its two phases has the target."
+    model = load_model(checkpoint, device, kind='vaereg')
     cfg = model.cfg
     if cfg.style_weight == 0 or cfg.kl_weight == 0:
         raise ValueError(f'{checkpoint} was trained as a regressor only (no decoder or prior '
                          'trained for design): train a VAE-regression model to design')
     if not np.isfinite(t).all(): raise ValueError(f'--target must be finite, got {t.tolist()}')
-    if len(t) != len(cfg.properties): return   # `propose` says what it needs
+    if len(t) != len(cfg.properties): return model   # `propose` says what it needs
     pure = physics_check(model, np.stack([np.zeros(cfg.shape[1:], np.uint8),
                                           np.ones(cfg.shape[1:], np.uint8)]))
     for p, v, lo, hi in zip(cfg.properties, t, pure.min(0), pure.max(0)):
         if not lo <= v <= hi:
             raise ValueError(f'--target {p} = {v:g} GPa lies outside what the two phases can give '
                              f'({lo:.3g} to {hi:.3g} GPa, all of one phase or of the other)')
+    return model
 
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse
@@ -986,8 +996,7 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
     if target is None:
         raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
     t, n, out = np.array(_numbers('target', target)), check_int('n', n, 0), _out_folder(out)
-    model = load_model(checkpoint, resolve_device(device), kind='vaereg')
-    _check_design_target(model, t, checkpoint)
+    model = _design_model(checkpoint, resolve_device(device), t)
     _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
                       [out/f'design_{i:03d}.png' for i in range(model.prior.K + n)], force)
     with warnings.catch_warnings(record=True) as caught:

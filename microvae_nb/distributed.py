@@ -35,7 +35,7 @@ def is_main() -> bool:
 def check_positive(name:str, # the argument's name, for the message
                    value, # what was given
                   ) -> int:
-    "`value` if it is an integer >= 1, else a ValueError (this module imports nothing of the package)."
+    "`value` if it is an integer >= 1, else a ValueError (`distributed` imports nothing of ours)."
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f'{name} must be an integer >= 1, got {value!r}')
     return value

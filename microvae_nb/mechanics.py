@@ -246,7 +246,7 @@ def effective_stiffness(ms, # one structure, a batch (N, *grid), or model output
                         nu=0.3, # Poisson ratio per phase label, or one for all
                         full:bool=False, # the full Mandel stiffness matrix instead of C11
                         ndim:int|None=None, # spatial dims; default: the shape rule (`data.layout`)
-                        refine:int=1, # solve on a grid this many times finer per axis (`refine_grid`)
+                        refine:int=1, # solve on a grid this many times finer per axis
                         # solver, tol, max_iter, dtype, device, batch_size: as for `homogenize`
                         **kwargs,
                        ):
@@ -336,9 +336,10 @@ def _default_device() -> str: return 'cuda' if torch.cuda.is_available() else 'c
 
 def _unit_strain_fields(lam:torch.Tensor, mu:torch.Tensor, loads:list, nd:int, solver:str='cg',
                         tol:float=1e-6, max_iter:int=2000) -> dict:
-    "Equilibrium strain fields (N, m, *grid) of moduli fields (N, *grid) under each Mandel unit load."
+    "Equilibrium strain fields (N, m, *grid) of moduli fields (N, *grid) under Mandel unit loads."
     check_choice('solver', solver, tuple(SOLVERS))
-    tol, max_iter = float(check_finite('tol', tol, 0, open_low=True)), check_int('max_iter', max_iter)
+    tol = float(check_finite('tol', tol, 0, open_low=True))
+    max_iter = check_int('max_iter', max_iter)
     unit = torch.eye(3*nd - 3, dtype=lam.dtype, device=lam.device)
     return {k: SOLVERS[solver](lam, mu, unit[k].expand(len(lam), -1), tol, max_iter)[0]
             for k in loads}
@@ -357,7 +358,7 @@ def stiffness_sensitivity(phi, # phase-1 fraction per pixel in [0, 1]: (N, *grid
     their exact derivatives with respect to phi at every pixel (N, P, *grid), from one solve."""
     t, nd, batch = _relaxed(phi, ndim)
     t = t.to(device or (phi.device if isinstance(phi, torch.Tensor) else _default_device()))
-    lam_p, mu_p = (torch.as_tensor(v, dtype=t.dtype, device=t.device) for v in lame_constants(E, nu))
+    lam_p, mu_p = (t.new_tensor(v) for v in lame_constants(E, nu))
     if len(lam_p) != 2: raise ValueError(f'phi describes two phases; got moduli for {len(lam_p)}')
     m, loads = 3*nd - 3, sorted({k for pair in entries for k in pair})
     if not len(entries) or any(not 0 <= k < m for k in loads):
@@ -405,7 +406,8 @@ def refine_grid(ms, # phase labels (or fields): one structure or a batch (N, *gr
     lay, factor = layout(ms, ndim, 'ms'), check_int('factor', factor)
     a = ms if isinstance(ms, torch.Tensor) else np.asarray(ms)
     for axis in range(a.ndim - lay.ndim, a.ndim):
-        a = a.repeat_interleave(factor, axis) if isinstance(a, torch.Tensor) else a.repeat(factor, axis)
+        torch_ = isinstance(a, torch.Tensor)
+        a = a.repeat_interleave(factor, axis) if torch_ else a.repeat(factor, axis)
     return a
 
 # %% ../nbs/07_mechanics.ipynb #8b03940f

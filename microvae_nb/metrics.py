@@ -409,7 +409,7 @@ def isolated_share(x, # phase labels or model output: a structure or a batch (N,
 
 # %% ../nbs/06_metrics.ipynb #1a352109
 def _pieces(mask:np.ndarray, periodic:bool) -> int:
-    "Face-connected pieces of a boolean structure; pieces that meet across a border are one if periodic."
+    "Face-connected pieces of a boolean structure (periodic: meeting across a border, one piece)."
     labels, n = ndimage.label(mask)
     if not periodic or n == 0: return n
     parent = list(range(n + 1))

@@ -414,7 +414,8 @@ def loss(self:VAERegression,
     "Seed 002's eq. 4: scaled and weighted regression NLL + style loss + KL(q(z|x) || p(z|c))."
     if c.shape != out.c_mu.shape:
         raise ValueError(f'c must hold the {out.c_mu.shape[1]} properties of each of the '
-                         f'{len(x)} structures, shape {tuple(out.c_mu.shape)}; got {tuple(c.shape)}')
+                         f'{len(x)} structures, shape {tuple(out.c_mu.shape)}; got '
+                         f'{tuple(c.shape)}')
     cfg, cn = self.cfg, self.normalise(c)
     reg = 0.5*(out.c_logvar + (cn - out.c_mu)**2/out.c_logvar.exp() + math.log(2*math.pi))
     style_on = cfg.style_weight*cfg.style_scale > 0
@@ -562,7 +563,8 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
         raise ValueError(f'No physics check for {unknown} in {cfg.ndim}D: the known properties are '
                          f'the stiffness entries {allowed}')
     if is_structure(structures) and structures.ndim != cfg.ndim:
-        raise ValueError(f'structures is one {structures.ndim}D structure; the model is {cfg.ndim}D')
+        raise ValueError(f'structures is one {structures.ndim}D structure; the model is '
+                         f'{cfg.ndim}D')
     labels = labels_of(structures, cfg.ndim, 'structures').numpy()
     if labels.shape[-cfg.ndim:] != cfg.shape[1:]:
         raise ValueError(f'The model designs structures of {cfg.shape[1:]}; got '
