@@ -433,6 +433,25 @@ def loss(self:VAERegression,
 # %% ../nbs/05_vaereg_gmm.ipynb #2dfc10c8
 register_model('vaereg', VAERegression, VAERegConfig)
 
+# %% ../nbs/05_vaereg_gmm.ipynb #aad84866
+@patch
+def check_targets(self:VAERegression,
+                  c:torch.Tensor, # training targets (N, P), physical units
+                 ):
+    """Refuse targets that do not fit the model (the trainer calls this): one column per
+    property, in the units it was configured with (not 10 ranges beyond its labels' range)."""
+    cfg = self.cfg
+    if c.ndim != 2 or c.shape[1] != cfg.n_properties:
+        raise ValueError(f'targets need one column per property ({", ".join(cfg.properties)}); '
+                         f'got shape {tuple(c.shape)}')
+    if not (cfg.property_min and cfg.property_max): return
+    lo, hi = (c.new_tensor(v) for v in (cfg.property_min, cfg.property_max))
+    span = (hi - lo).clamp_min(1e-12)
+    far = ((c < lo - 10*span) | (c > hi + 10*span)).any(0)
+    for p, f, a, b in zip(cfg.properties, far, lo, hi):
+        if f: raise ValueError(f'targets of {p} lie far outside the range the model was configured '
+                               f'for ({a:.3g} to {b:.3g}): other units? Configure it on these labels')
+
 # %% ../nbs/05_vaereg_gmm.ipynb #b79c6009
 KL_PER_NAT = 1e-4   # the weight of one nat of KL against the normalised terms
 
