@@ -940,23 +940,28 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
 
 # %% ../nbs/08_cli.ipynb #106da42b
 def _design_records(model, prop:dict, labels:np.ndarray, target:np.ndarray) -> list:
-    "One record per design: its source, weight, predicted and physics-checked properties, error."
+    """One record per design: its source, weight, predicted properties, and its physics: solved
+    on a grid twice as fine per axis, with the change from the design's own grid (convergence)."""
     K = len(prop['weights'])
     sources = ([('component', k) for k in range(K)] +
                [('sample', int(k)) for k in prop.get('components', [])])
-    predicted, physics = predict(model, labels)[0], physics_check(model, labels)
+    predicted = predict(model, labels)[0]
+    coarse, physics = physics_check(model, labels), physics_check(model, labels, refine=2)
+    change = 100*np.abs(physics - coarse)/np.abs(physics)
     return [dict(file=f'design_{i:03d}.png', source=kind, component=k,
-                 weight=float(prop['weights'][k]),
-                 predicted=p.tolist(), physics=f.tolist(),
+                 weight=float(prop['weights'][k]), predicted=p.tolist(), physics=f.tolist(),
+                 physics_coarse=fc.tolist(), grid_change_percent=g.tolist(),
                  error_percent=(100*np.abs(f - target)/np.abs(target)).tolist())
-            for i, ((kind, k), p, f) in enumerate(zip(sources, predicted, physics))]
+            for i, ((kind, k), p, f, fc, g) in enumerate(zip(sources, predicted, physics, coarse,
+                                                              change))]
 
 # %% ../nbs/08_cli.ipynb #ffb48cbb
 def _print_designs(records:list, out:Path):
     "One line per design: source, weight, physics-checked properties and errors."
     for r in records:
         print(f"{r['file']}: {r['source']} {r['component']} (weight {r['weight']:.2f}), physics "
-              f"{', '.join(f'{v:.1f}' for v in r['physics'])}, error "
+              f"{', '.join(f'{v:.1f}' for v in r['physics'])} (grid 2x finer: changed "
+              f"{', '.join(f'{g:.1f} %' for g in r['grid_change_percent'])}), error "
               f"{', '.join(f'{e:.0f} %' for e in r['error_percent'])}")
     print(f'wrote {len(records)} designs to {out}/')
 

@@ -573,6 +573,7 @@ STIFFNESS_ENTRIES = {'c11': (0, 0), 'c22': (1, 1), 'c12': (0, 1), 'c33': (2, 2),
 
 def physics_check(model:VAERegression, # a trained model whose properties are stiffness entries
                   structures, # phase labels (N, *spatial), or probabilities (rounded)
+                  refine:int=1, # solve on a grid this many times finer per axis (07's `refine_grid`)
                  ) -> np.ndarray:
     "The model's properties of the structures (N, P), by FFT homogenization (07_mechanics)."
     cfg = model.cfg
@@ -588,10 +589,9 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
     if labels.shape[-cfg.ndim:] != cfg.shape[1:]:
         raise ValueError(f'The model designs structures of {cfg.shape[1:]}; got '
                          f'{labels.shape[-cfg.ndim:]} ({cfg.ndim}D)')
-    if cfg.properties == ('c11',):
-        return effective_stiffness(labels, E=cfg.E, nu=cfg.nu, ndim=cfg.ndim).reshape(-1, 1)
-    C = effective_stiffness(labels, E=cfg.E, nu=cfg.nu, full=True, ndim=cfg.ndim).reshape(
-        -1, 3*cfg.ndim - 3, 3*cfg.ndim - 3)
+    kw = dict(E=cfg.E, nu=cfg.nu, ndim=cfg.ndim, refine=refine)
+    if cfg.properties == ('c11',): return effective_stiffness(labels, **kw).reshape(-1, 1)
+    C = effective_stiffness(labels, full=True, **kw).reshape(-1, 3*cfg.ndim - 3, 3*cfg.ndim - 3)
     return np.stack([C[:, i, j] for i, j in (STIFFNESS_ENTRIES[p] for p in cfg.properties)], 1)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #a2bb63f7
