@@ -158,6 +158,12 @@ def _read_array(path: Path) -> np.ndarray:
             if not archive.files: raise ValueError('the archive holds no arrays')
             return archive[archive.files[0]]
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        if 'Object arrays' in str(e):   # never pass on NumPy's advice to unpickle a user's file
+            raise ValueError(f'{path} holds Python objects, not a numeric array: save the '
+                             'phase labels as a plain NumPy array') from None
+        if 'allow_pickle' in str(e):
+            raise ValueError(f'Could not read {path} as a NumPy array: it is damaged, or not a '
+                             '.npy/.npz file') from None
         raise ValueError(f'Could not read {path} as a NumPy array: {e}') from e
 
 def _read_image(path: Path) -> np.ndarray:

@@ -591,7 +591,11 @@ def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its
         if not chunks: raise FileNotFoundError(f'No chunks in {path}')
         return _concat_chunks(chunks)
     if not path.exists(): raise FileNotFoundError(f'No such data set: {path}')
-    with np.load(path) as f: return dict(f)
+    try:
+        with np.load(path, allow_pickle=False) as f: return dict(f)
+    except Exception:
+        raise ValueError(f'Could not read {path}: a labelled set is a NumPy .npz of numeric '
+                         'arrays (structures, c11, ...), from microvae_label') from None
 
 def _concat_chunks(chunks:list) -> dict:
     "The arrays of the chunk files, in order, without their bookkeeping (digest, rows)."
