@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
-import importlib, io, math, pickle, signal, threading, warnings
+import io, math, pickle, signal, threading, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, asdict, field, fields, is_dataclass
 from pathlib import Path
@@ -28,13 +28,13 @@ from .distributed import (start_distributed, world_size, rank_rows, is_main,
                                      average_gradients, sync_batch_norm, per_process_batch)
 
 # %% auto #0
-__all__ = ['LAYERS', 'MODELS', 'MODEL_MODULES', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder',
-           'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise',
-           'posterior_forward', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input',
-           'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases',
-           'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names',
-           'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter',
-           'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
+__all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
+           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise', 'posterior_forward', 'VAE',
+           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'build_model',
+           'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases', 'load_model', 'load_vae',
+           'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer', 'encode', 'decode',
+           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
+           'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -384,15 +384,6 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     return state | dict(kind=state.get('kind', 'vae'))
 
 # %% ../nbs/02_vae.ipynb #2051e366
-# the package's other modules that register models
-MODEL_MODULES = ('microvae_nb.betavae_gan', 'microvae_nb.vaereg_gmm')
-
-def _known(kind:str) -> bool:
-    "Whether `kind` is registered, after importing the package's model modules if it is not yet."
-    if kind not in MODELS:
-        for m in MODEL_MODULES: importlib.import_module(m)
-    return kind in MODELS
-
 def saved_config(kind:str, # a registered model kind
                  config:dict, # a configuration as saved (in a checkpoint or a run's config.json)
                 ):
@@ -426,10 +417,13 @@ def load_model(path, # a checkpoint of any registered model
     state = load_checkpoint(path, device)
     if kind is not None and state['kind'] != kind:
         raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
-    if not _known(state['kind']):
-        raise ValueError(f'{path} holds an unknown model kind {state["kind"]!r}')
-    model_cls = MODELS[state['kind']][0]
-    model = model_cls(saved_config(state['kind'], state['config']))
+    if state['kind'] not in MODELS:
+        raise ValueError(f'{path} holds a {state["kind"]!r} model, a kind not registered yet: import '
+                         "the module that defines it first (the package's betavae_gan for davegan, "
+                         'vaereg_gmm for vaereg)')
+    bad = [k for k, v in state['model'].items() if v.is_floating_point() and not v.isfinite().all()]
+    if bad: raise ValueError(f'{path} holds non-finite weights ({bad[0]}, ...): its run diverged')
+    model = MODELS[state['kind']][0](saved_config(state['kind'], state['config']))
     model.load_state_dict(fold_norm_biases(model, state['model']))
     return model.to(device or 'cpu').eval()
 
@@ -629,7 +623,10 @@ def _training_data(model:nn.Module, images, targets=None) -> tuple:
                          f'{model.cfg.shape}')
     if getattr(model, 'needs_targets', False) and targets is None:
         raise ValueError(f'A {model.kind!r} model learns properties: pass targets=')
-    return (x,) if targets is None else (x, _as_targets(targets, len(x)))
+    if targets is None: return (x,)
+    t = _as_targets(targets, len(x))
+    if hasattr(model, 'check_targets'): model.check_targets(t)   # the model's own rule, if any
+    return x, t
 
 # %% ../nbs/02_vae.ipynb #f5421ae8
 def _split(data:tuple, valid_fraction:float, seed:int, device) -> tuple:
