@@ -82,8 +82,8 @@ def general_kl(mu_post:torch.Tensor, # posterior means (N, L)
     """KL(N(mu_post, sigma_post^2) || N(mu_prior, sigma_prior^2))
     per latent dimension (seed 003, eq. 8)."""
     for name, s in (('sigma_post', sigma_post), ('sigma_prior', sigma_prior)):
-        if not (torch.as_tensor(s) > 0).all():
-            raise ValueError(f'{name} must be > 0 (standard deviations), got a value <= 0 or NaN')
+        if (torch.as_tensor(s) <= 0).any():   # NaN passes on, for the trainer's NaN stop
+            raise ValueError(f'{name} must be > 0 (standard deviations), got a value <= 0')
     spread = (sigma_post**2 + (mu_prior - mu_post)**2)/(2*sigma_prior**2)
     return torch.log(sigma_prior/sigma_post) + spread - 0.5
 
@@ -101,7 +101,7 @@ def augment_mean(mu:torch.Tensor, # means (N, L)
                  strength:float=0.5, # s: the factor is uniform in [1 - s, 1 + s]
                 ) -> torch.Tensor:
     "T_mu(mu, u) = mu (1 + s (2u - 1))."
-    if not ((u >= 0) & (u <= 1)).all(): raise ValueError('u must lie in [0, 1]')
+    if ((u < 0) | (u > 1)).any(): raise ValueError('u must lie in [0, 1]')
     return mu*(1 + strength*(2*u - 1))
 
 # %% ../nbs/04_diffaug.ipynb #e790bdd3
