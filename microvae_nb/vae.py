@@ -418,9 +418,9 @@ def load_model(path, # a checkpoint of any registered model
     if kind is not None and state['kind'] != kind:
         raise ValueError(f'{path} holds a {state["kind"]!r} model, not a {kind!r} model')
     if state['kind'] not in MODELS:
-        raise ValueError(f'{path} holds a {state["kind"]!r} model, a kind not registered yet: import '
-                         "the module that defines it first (the package's betavae_gan for davegan, "
-                         'vaereg_gmm for vaereg)')
+        raise ValueError(f'{path} holds a {state["kind"]!r} model, a kind not registered yet: '
+                         "import the module that defines it first (the package's betavae_gan for "
+                         'davegan, vaereg_gmm for vaereg)')
     bad = [k for k, v in state['model'].items() if v.is_floating_point() and not v.isfinite().all()]
     if bad: raise ValueError(f'{path} holds non-finite weights ({bad[0]}, ...): its run diverged')
     model = MODELS[state['kind']][0](saved_config(state['kind'], state['config']))

@@ -449,8 +449,9 @@ def check_targets(self:VAERegression,
     span = (hi - lo).clamp_min(1e-12)
     far = ((c < lo - 10*span) | (c > hi + 10*span)).any(0)
     for p, f, a, b in zip(cfg.properties, far, lo, hi):
-        if f: raise ValueError(f'targets of {p} lie far outside the range the model was configured '
-                               f'for ({a:.3g} to {b:.3g}): other units? Configure it on these labels')
+        if f: raise ValueError(f'targets of {p} lie far outside the range the model was '
+                               f'configured for ({a:.3g} to {b:.3g}): other units? Configure it '
+                               'on these labels')
 
 # %% ../nbs/05_vaereg_gmm.ipynb #b79c6009
 KL_PER_NAT = 1e-4   # the weight of one nat of KL against the normalised terms
@@ -573,7 +574,7 @@ STIFFNESS_ENTRIES = {'c11': (0, 0), 'c22': (1, 1), 'c12': (0, 1), 'c33': (2, 2),
 
 def physics_check(model:VAERegression, # a trained model whose properties are stiffness entries
                   structures, # phase labels (N, *spatial), or probabilities (rounded)
-                  refine:int=1, # solve on a grid this many times finer per axis (07's `refine_grid`)
+                  refine:int=1, # solve on a grid this many times finer per axis (07)
                  ) -> np.ndarray:
     "The model's properties of the structures (N, P), by FFT homogenization (07_mechanics)."
     cfg = model.cfg
