@@ -462,6 +462,9 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
     "Draw images in a grid and return the figure."
     a = _to_2d_images(ims, ndim)
     n = len(a)
+    if n == 0: raise ValueError('show_images needs at least one image, got none')
+    if titles is not None and len(titles) < n:
+        raise ValueError(f'titles: {len(titles)} for {n} images; give one title per image')
     ncols = ncols or int(np.ceil(np.sqrt(n)))
     nrows = int(np.ceil(n/ncols))
     vmax = max(float(im.max()) for im in a) if vmax is None and vmin is not None else vmax
@@ -512,14 +515,17 @@ def gaussian_random_field(shape:tuple=(64, 64), # spatial shape, 2D or 3D
                          ) -> np.ndarray:
     """Two-phase structures (n, *shape): uniform noise filtered by a
     diagonal Gaussian, thresholded at fraction `vf`."""
-    shape = tuple(shape)
+    shape = tuple(check_int('shape', s) for s in shape)
     sigma = (float(sigma),)*len(shape) if np.isscalar(sigma) else tuple(sigma)
     if len(shape) not in (2, 3) or len(sigma) != len(shape):
         raise ValueError(f'Need a 2D or 3D shape and one sigma per axis, got shape {shape}, sigma '
                          f'{sigma}')
     check_finite('sigma', sigma, low=0)
     n = check_int('n', n)
-    vf = torch.as_tensor(check_finite('vf', vf, 0, 1), device=device).expand(n)
+    vf = check_finite('vf', vf, 0, 1)
+    if vf.size not in (1, n):
+        raise ValueError(f'vf: one volume fraction, or one per structure ({n}); got {vf.size}')
+    vf = torch.as_tensor(vf.reshape(-1), device=device).expand(n)
     gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
     field = torch.rand((n, *shape), generator=gen, device=device, dtype=torch.float64)
     return _threshold_to_fraction(_gaussian_filter_fft(field, sigma), vf).cpu().numpy()

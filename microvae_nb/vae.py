@@ -875,7 +875,7 @@ def sample(model:VAE, # a trained VAE
           ) -> torch.Tensor:
     "New structures decoded from z ~ N(0, I)."
     g = torch.Generator().manual_seed(seed) if seed is not None else None
-    return decode(model, torch.randn(n, model.cfg.latent_dim, generator=g))
+    return decode(model, torch.randn(check_int('n', n), model.cfg.latent_dim, generator=g))
 
 # %% ../nbs/02_vae.ipynb #a4b8b880
 def perturb(model:VAE, # a trained VAE
