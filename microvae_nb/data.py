@@ -463,8 +463,7 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
     a = _to_2d_images(ims, ndim)
     n = len(a)
     if n == 0: raise ValueError('show_images needs at least one image, got none')
-    if titles is not None and len(titles) < n:
-        raise ValueError(f'titles: {len(titles)} for {n} images; give one title per image')
+    if titles is not None and len(titles) < n: raise ValueError(f'{len(titles)} titles, {n} images')
     ncols = ncols or int(np.ceil(np.sqrt(n)))
     nrows = int(np.ceil(n/ncols))
     vmax = max(float(im.max()) for im in a) if vmax is None and vmin is not None else vmax
