@@ -418,13 +418,6 @@ def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.n
         fig.savefig(out/f'{name}.png', dpi=100)
         plt.close(fig)
 
-# %% ../nbs/08_cli.ipynb #9f769369
-def _quality(generated:np.ndarray, real:np.ndarray, ndim:int) -> dict:
-    "`image_quality` of a generated set beside the real one, for the real set's minority phase."
-    counts = np.bincount(np.asarray(real).ravel().astype(np.int64))
-    phase = int(np.argmin(np.where(counts > 0, counts, counts.max() + 1)))
-    return dict(phase=phase) | image_quality(generated, real, phase=phase, ndim=ndim)
-
 # %% ../nbs/08_cli.ipynb #93b38050
 def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, steps:int,
                    info:dict, seed:int) -> dict:
@@ -432,7 +425,8 @@ def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, s
     samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
     rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
     metrics = (set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
-               | dict(world_size=world_size(), quality=_quality(samples, images, net.cfg.ndim)))
+               | dict(world_size=world_size(), quality=image_quality(samples, images,
+                                                                    ndim=net.cfg.ndim)))
     np.save(out/'samples.npy', samples)
     np.save(out/'reconstructions.npy', rec)
     (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
@@ -725,13 +719,13 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
                   out:str=None, # also write the figures to this JSON file
                   force:bool=False, # overwrite --out
                  ):
-    """The 06_metrics figures between two sets of structures: E_gen
-    (and E_rec), diversity and memorisation."""
+    "The 06_metrics figures of two sets: E_gen (E_rec), diversity, memorisation, image quality."
     if out: _refuse_overwrite([Path(out)], force)
     phase = _phase_arg(phase)
     gen, ref, nd = _eval_sets(generated, reference, size, ndim, threshold, limit_to)
     scores = dict(n_generated=len(gen), n_reference=len(ref),
-                  **sample_scores(gen, ref, limit_to, phase, nd), quality=_quality(gen, ref, nd))
+                  **sample_scores(gen, ref, limit_to, phase, nd),
+                  quality=image_quality(gen, ref, ndim=nd))
     if paired:
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
     _print_scores(scores)
@@ -879,8 +873,7 @@ def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
 # %% ../nbs/08_cli.ipynb #5d1f0c3a
 def _vaereg_split(data, n:int, seed:int) -> tuple:
     "Seed 002's training, validation and test split, refused if a part is too small to use."
-    if n < 3: raise ValueError(f'{data} holds {n} structures: a run needs at least 8')
-    split = split_indices(n, seed=seed)
+    split = split_indices(n, seed=seed) if n >= 3 else ([],)*3
     if min(len(split[0]), len(split[2])) < 2 or len(split[1]) < 1:
         sizes = '/'.join(str(len(p)) for p in split)
         raise ValueError(f'{data} holds {n} structures, split {sizes} for training/validation/'

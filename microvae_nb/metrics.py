@@ -448,19 +448,23 @@ def position_bias(x, # a set of structures (N, *spatial): labels or model output
     inner = mean[tuple(slice(1, -1) for _ in range(nd))].mean()
     edges = [float(mean.select(a, k).mean()) for a in range(nd) for k in (0, -1)]
     return dict(spread=float(mean.std()), flat=flat,
-                spread_ratio=float(mean.std())/flat if flat > 0 else float('nan'),
+                spread_ratio=float(mean.std())/flat if flat > 0 else None,
                 interior=float(inner), edges=edges,
                 worst_edge=max(abs(e - float(inner)) for e in edges))
 
 # %% ../nbs/06_metrics.ipynb #ae14f2c3
 def image_quality(generated, # generated structures (N, *spatial): labels or model output
                   real, # the real structures they imitate (M, *spatial), e.g. the training crops
-                  phase:int=1, # the phase whose pieces and position bias are measured
+                  # the phase whose pieces and position bias are measured; None: the real set's
+                  # minority phase
+                  phase:int|None=None,
                   periodic:bool=False, # the structures wrap around
                   ndim:int|None=None, # spatial axes; default: the shape rule
                  ) -> dict:
     """Boundary density, isolated-pixel share and pieces of `phase` per structure (set means) of
-    both sets and their ratios generated / real; the generated set's position bias."""
+    both sets and their ratios generated / real (None where the real set has none); the
+    generated set's position bias."""
+    if phase is None: phase = int(torch.bincount(_structures(real, ndim)[0].flatten()).argmin())
     kw = dict(periodic=periodic, ndim=ndim)
     scores = dict(boundary_density=lambda s: boundary_density(s, **kw),
                   isolated_share=lambda s: isolated_share(s, **kw),
@@ -468,8 +472,8 @@ def image_quality(generated, # generated structures (N, *spatial): labels or mod
     out = {}
     for name, f in scores.items():
         g, r = (float(np.mean(np.asarray(f(s), dtype=float))) for s in (generated, real))
-        out[name] = dict(generated=g, real=r, ratio=g/r if r > 0 else float('inf') if g else 1.)
-    return out | dict(position=position_bias(generated, phase, ndim))
+        out[name] = dict(generated=g, real=r, ratio=g/r if r > 0 else None if g else 1.)
+    return dict(phase=phase) | out | dict(position=position_bias(generated, phase, ndim))
 
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:

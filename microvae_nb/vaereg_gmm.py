@@ -586,7 +586,7 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
     if is_structure(structures) and structures.ndim != cfg.ndim:
         raise ValueError(f'structures is one {structures.ndim}D structure; the model is '
                          f'{cfg.ndim}D')
-    labels = labels_of(structures, cfg.ndim, 'structures').numpy()
+    labels = labels_of(structures, cfg.ndim, 'structures').cpu().numpy()
     if labels.shape[-cfg.ndim:] != cfg.shape[1:]:
         raise ValueError(f'The model designs structures of {cfg.shape[1:]}; got '
                          f'{labels.shape[-cfg.ndim:]} ({cfg.ndim}D)')
