@@ -23,7 +23,7 @@ from .vae import (LAYERS, activation, down_block, up_block, as_model_input,
                              reconstruction_loss, reduce_loss, save_checkpoint, load_checkpoint,
                              reconstruct, sample, register_model, load_model, TrainerBase,
                              _check_sizes, VAEOutput, posterior_forward, reparameterise)
-from .diffaug import translate, random_shifts, augmented_kl
+from .diffaug import translate, random_shifts, augmented_kl, DiffAugSettings
 from .distributed import (global_batch, batch_random, average_gradients,
                                      sum_over_processes, any_process, world_size)
 from .metrics import (labels_of, widest_window, reconstruction_error, generation_error,
@@ -52,8 +52,9 @@ class _DAVEGANConstants:
 
 # %% ../nbs/03_betavae_gan.ipynb #b11dd984
 @dataclass
-class DAVEGANConfig(_DAVEGANConstants):
-    "Everything that defines a DA-VEGAN model and how it is trained; saved with its weights."
+class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
+    """Everything that defines a DA-VEGAN model and how it is trained (with the
+    augmentation's `DiffAugSettings`); saved with its weights."""
     shape: tuple = (1, 64, 64) # input (C, *spatial); each side 4 x 2^(stride-2 layers)
     latent_dim: int = 32 # z_dim
     enc_filters: tuple = (16, 16, 32, 64) # encoder's stride-2 layers (then 4x4 valid, 2 z_dim)
@@ -61,6 +62,7 @@ class DAVEGANConfig(_DAVEGANConstants):
     disc_filters: tuple = (4, 8, 16, 32) # discriminator's stride-2 layers (then 4x4 valid, 1)
     gen_out_norm: bool = False # batch norm on the generator's output (Table 2: yes, 3: no)
     encoder_head: str = 'linear' # moments by a plain 4x4 valid conv, or 'table3' (+ BN, leaky ReLU)
+    periodic: bool = False # generator on a torus: periodic up-sampling, samples at random offsets
     beta: float = 1.0 # weight of the KL term in the encoder loss (eq. 1)
     lambda_vae: float = 1.0 # weight of -log D(G(z_vae)) in the generator loss (eq. 7)
     lambda_noise: float = 1.0 # weight of -log D(G(z_noise)) (eq. 7)
@@ -70,17 +72,10 @@ class DAVEGANConfig(_DAVEGANConstants):
     lr_enc: float = 1e-4 # of the encoder
     batch_size: int = 4 # images per step
     reduction: str = 'sum' # 'sum': per-image sums over pixels and latent dims (ELBO); 'mean'
-    augment_images: bool = True # translate every image the discriminator sees (section 3.3.1)
-    augment_latent: bool = True # augment the latent moments in the KL term (section 3.3.2)
-    sampled_prior: bool = True # draw the prior means from N(0, 1) in the KL term
-    shift_std: float = 0.25 # displacement standard deviation, fraction of the side
-    translate_mode: str = 'periodic' # 'periodic' or 'zero' (DiffAugment)
-    latent_strength: tuple = (0.5, 0.5) # strengths s_mu, s_sigma of the latent augmentation
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
     vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text), not fake (eq. 6)
     noise_batch: str = 'separate' # G(z_vae), G(z_noise) in two generator calls, or 'joint' (one)
     refresh_bn: bool = False # generator BN statistics from prior batches before scoring
-
 
 # %% ../nbs/03_betavae_gan.ipynb #cd4adaeb
 @patch
@@ -153,9 +148,9 @@ class DAVEGAN(nn.Module):
                                        for i, (a, b) in enumerate(zip(e, e[1:]))],
                                      _valid_block(e[-1], 2*L, cfg, act=table3, norm=table3),
                                      nn.Flatten())
-        ups = [up_block(a, b, cfg) for a, b in zip(g[:-2], g[1:-1])]
+        ups = [up_block(a, b, cfg, periodic=cfg.periodic) for a, b in zip(g[:-2], g[1:-1])]
         # logits: the sigmoid is in the loss / decode
-        out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm)[:-1]
+        out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm, periodic=cfg.periodic)[:-1]
         self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
                                        _valid_block(L, g[0], cfg, transpose=True), *ups, out)
         self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)

@@ -5,6 +5,7 @@
 # %% ../nbs/04_diffaug.ipynb #50935b6e
 from __future__ import annotations
 import math
+from dataclasses import dataclass
 
 import torch
 
@@ -13,7 +14,7 @@ from .distributed import batch_random
 
 # %% auto #0
 __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
-           'prior_moments', 'augmented_kl']
+           'prior_moments', 'augmented_kl', 'DiffAugSettings']
 
 # %% ../nbs/04_diffaug.ipynb #6fdb4594
 def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial); any dtype
@@ -149,3 +150,14 @@ def augmented_kl(mu:torch.Tensor, # posterior means (N, L)
         sigma = augment_std(sigma, u_sigma, strength_sigma)
         sigma_p = augment_std(sigma_p, u_sigma, strength_sigma)
     return general_kl(mu, sigma, mu_p, sigma_p)
+
+# %% ../nbs/04_diffaug.ipynb #d49f0903
+@dataclass
+class DiffAugSettings:
+    "The augmentation of seed 003 (section 3.3), as fields of a model's configuration."
+    augment_images: bool = True # translate every image the discriminator sees (section 3.3.1)
+    augment_latent: bool = True # augment the latent moments in the KL term (section 3.3.2)
+    sampled_prior: bool = True # draw the prior means from N(0, 1) in the KL term
+    shift_std: float = 0.25 # displacement standard deviation, fraction of the side
+    translate_mode: str = 'periodic' # 'periodic' or 'zero' (DiffAugment)
+    latent_strength: tuple = (0.5, 0.5) # strengths s_mu, s_sigma of the latent augmentation

@@ -23,18 +23,19 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from .data import to_model_input, check_choice, check_int, check_finite, as_tensor
+from .diffaug import translate
 from .distributed import (start_distributed, world_size, rank_rows, is_main,
                                      global_batch, batch_random, sum_over_processes, any_process,
                                      average_gradients, sync_batch_norm, per_process_batch)
 
 # %% auto #0
-__all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
-           'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise', 'posterior_forward', 'VAE',
-           'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input', 'register_model', 'build_model',
-           'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases', 'load_model', 'load_vae',
-           'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer', 'encode', 'decode',
-           'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes',
-           'traversal_frames', 'latent_explorer', 'static_explorer']
+__all__ = ['LAYERS', 'MODELS', 'VAEConfig', 'activation', 'down_block', 'PeriodicConvT', 'up_block', 'Encoder', 'Decoder',
+           'gaussian_kl', 'reconstruction_loss', 'reduce_loss', 'VAEOutput', 'LossTerms', 'reparameterise',
+           'posterior_forward', 'VAE', 'n_parameters', 'seed000_config', 'seed001_config', 'as_model_input',
+           'register_model', 'build_model', 'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases',
+           'load_model', 'load_vae', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names',
+           'Trainer', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate', 'latent_scatter',
+           'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -131,21 +132,41 @@ def down_block(cin:int, # input channels
     conv = L['conv'](cin, cout, k, padding=k//2, bias=bias)
     return nn.Sequential(_finish([conv], cout, cfg, batch_norm), L['pool'](2))
 
+# %% ../nbs/02_vae.ipynb #40b94b89
+class PeriodicConvT(nn.Module):
+    "A stride-2 transposed convolution (built with padding 0) on a torus, as if padded by `padding`."
+    def __init__(self, conv:nn.Module, # `ConvTranspose2d`/`3d` with stride 2 and padding 0
+                 padding:int, # the padding of the equivalent zero-padded layer
+                ):
+        super().__init__()
+        self.conv, k = conv, conv.kernel_size[0]
+        self.before, self.after = (k - padding)//2, (1 + padding)//2   # input pixels that wrap
+        self.start = padding + 2*self.before
+
+    def forward(self, x):
+        nd = x.ndim - 2
+        y = self.conv(F.pad(x, (self.before, self.after)*nd, mode='circular'))
+        return y[(..., *[slice(self.start, self.start + 2*n) for n in x.shape[2:]])]
+
 # %% ../nbs/02_vae.ipynb #1bf75f57
 def up_block(cin:int, # input channels
              cout:int, # output channels
              cfg:VAEConfig, # the model's configuration
              # override the configuration's batch normalisation for this block
              batch_norm:bool|None=None,
+             periodic:bool=False, # wrap around every border (a structure on a torus)
             ) -> nn.Sequential:
     """Convolution that doubles every side: up-sampling + conv (seed 000)
     or a transposed conv (seed 001, seed 003's 4x4)."""
     L, k, bias = LAYERS[cfg.ndim], cfg.kernel_size, not _norm(cfg, batch_norm)
     if cfg.up == 'transpose':
         p = (k - 1)//2
+        if periodic: return _finish([PeriodicConvT(L['convT'](cin, cout, k, 2, bias=bias), p)],
+                                    cout, cfg, batch_norm)
         conv = L['convT'](cin, cout, k, stride=2, padding=p, output_padding=2 + 2*p - k, bias=bias)
         return _finish([conv], cout, cfg, batch_norm)
-    conv = L['conv'](cin, cout, k, padding=k//2, bias=bias)
+    conv = L['conv'](cin, cout, k, padding=k//2, bias=bias,
+                     padding_mode='circular' if periodic else 'zeros')
     return _finish([nn.Upsample(scale_factor=2), conv], cout, cfg, batch_norm)
 
 # %% ../nbs/02_vae.ipynb #8121efe5
@@ -873,9 +894,13 @@ def sample(model:VAE, # a trained VAE
            n:int, # number of samples
            seed:int|None=None, # random seed
           ) -> torch.Tensor:
-    "New structures decoded from z ~ N(0, I)."
+    """New structures decoded from z ~ N(0, I); a periodic model's (`cfg.periodic`) each moved
+    by a uniformly random offset, as a structure on a torus has no origin."""
     g = torch.Generator().manual_seed(seed) if seed is not None else None
-    return decode(model, torch.randn(check_int('n', n), model.cfg.latent_dim, generator=g))
+    x = decode(model, torch.randn(check_int('n', n), model.cfg.latent_dim, generator=g))
+    if not getattr(model.cfg, 'periodic', False): return x
+    sides = torch.tensor(x.shape[2:])
+    return translate(x, (torch.rand(len(x), len(sides), generator=g)*sides).long())
 
 # %% ../nbs/02_vae.ipynb #a4b8b880
 def perturb(model:VAE, # a trained VAE
