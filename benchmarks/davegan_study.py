@@ -27,7 +27,7 @@ VARIANTS = {'linear_separate': dict(encoder_head='linear', noise_batch='separate
 def decoded(net, images, seed):
     "Samples and reconstructions as phase labels (uint8)."
     from microvae_nb.vae import sample, reconstruct
-    from microvae_nb.betavae_gan import output_labels
+    from microvae_nb.metrics import output_labels
     lab = lambda t: output_labels(t).numpy().astype(np.uint8)
     return lab(sample(net, 256, seed=seed)), lab(reconstruct(net, images[:256]))
 
@@ -49,7 +49,7 @@ def keep(net, images, run, kept, seed):
 def posterior(run, kept):
     "How the encoder places the training crops: the aggregate posterior mean and spread per latent dimension."
     import torch
-    from microvae_nb.vae import as_model_input
+    from microvae_nb.models import as_model_input
     from microvae_nb.betavae_gan import load_davegan
     net = load_davegan(Path(run)/'checkpoint.pt')
     images = np.load(Path(run)/'training.npy')
@@ -65,14 +65,14 @@ def job(args):
     import torch
     torch.set_num_threads(1)
     from microvae_nb.cli import train_run
-    from microvae_nb.vae import load_model
+    from microvae_nb.models import load_model
     t0 = time.time()
     m = train_run(images, Path(out)/name, progress=False, force=True, refresh_bn=False, **kwargs)
     net = load_model(Path(out)/name/'checkpoint.pt')
     keep(net, images, Path(out)/name, Path(kept)/name, kwargs.get('seed', 0))
     posterior(Path(out)/name, Path(kept)/name)
     if kwargs.get('data') == 'ellipses':   # small (Table 2): the notebook's traversals and probe need it
-        from microvae_nb.vae import save_checkpoint
+        from microvae_nb.models import save_checkpoint
         save_checkpoint(Path(kept)/name/'model.pt', net, overwrite=True)
     return name, m, time.time() - t0
 

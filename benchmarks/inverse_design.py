@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from microvae_nb.vae import load_model
+from microvae_nb.models import load_model
 from microvae_nb.vaereg_gmm import VAERegConfig, VAERegression, propose, physics_check, anneal
 
 RESULTS = Path('nbs/results/vaereg')

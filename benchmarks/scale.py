@@ -33,7 +33,8 @@ def _davegan(steps, warmup):
 
 def _vae(steps, warmup):
     "Samples/s of 02's Trainer on a conv VAE (64², batch 32), one step per `_run_epoch` of 32 images."
-    from microvae_nb.vae import VAEConfig, Trainer
+    from microvae_nb.train import Trainer
+    from microvae_nb.vae import VAEConfig
     from microvae_nb.data import gaussian_random_field
     x = gaussian_random_field((64, 64), 3, n=32, seed=0)
     tr = Trainer(VAEConfig(shape=(1, 64, 64), latent_dim=16), x, valid_fraction=0, batch_size=32,

@@ -19,7 +19,8 @@ import argparse, time
 import numpy as np
 import torch
 
-from microvae_nb.vae import VAE, Trainer, seed001_config
+from microvae_nb.train import Trainer
+from microvae_nb.vae import VAE, seed001_config
 
 
 def data(n, seed=0):

@@ -21,7 +21,9 @@ import numpy as np
 import torch
 
 from microvae_nb.mechanics import load_stiffness_dataset
-from microvae_nb.vae import Trainer, seed000_config, save_checkpoint, encode
+from microvae_nb.models import save_checkpoint
+from microvae_nb.train import Trainer
+from microvae_nb.vae import seed000_config, encode
 from microvae_nb.vaereg_gmm import property_config, balanced_config, split_indices, predict
 from microvae_nb.metrics import s2_descriptor
 

