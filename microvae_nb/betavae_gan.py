@@ -16,7 +16,7 @@ from fastcore.meta import delegates
 
 from .data import as_tensor, check_choice, check_int, check_finite
 from .models import as_model_input, register_model, load_model, VAEOutput
-from .train import TrainerBase
+from .train import TrainerBase, register_trainer
 from .vae import (LAYERS, activation, down_block, up_block, reconstruction_loss,
                              reduce_loss, reconstruct, sample, _check_sizes, posterior_forward,
                              reparameterise)
@@ -445,3 +445,24 @@ def load_davegan(path, # a checkpoint of `DAVEGANTrainer` (or `save_checkpoint` 
                 ) -> DAVEGAN:
     "Rebuild a saved DA-VEGAN from its configuration and weights."
     return load_model(path, device, kind='davegan')
+
+# %% ../nbs/03_betavae_gan.ipynb #c06fbf24
+@patch(cls_method=True)
+def from_run(cls:DAVEGANTrainer,
+             cfg:DAVEGANConfig, # the model's configuration (its batch size is the run's)
+             images, # the run's training structures
+             batch_size:int, # unused: the configuration's batch size counts
+             eval_every:int, # steps between evaluations (0: at the end of `fit`)
+             **kwargs, # checkpoint, resume, progress, device, seed
+            ) -> DAVEGANTrainer:
+    "The trainer a run uses: E_rec/E_gen every `eval_every` steps."
+    return cls(cfg, images, eval_every=eval_every or None, **kwargs)
+
+@patch
+def fit_epochs(self:DAVEGANTrainer, epochs:int) -> dict:
+    return self.fit(check_int('epochs', epochs)*(len(self.labels)//self.model.cfg.batch_size))
+
+@patch(as_prop=True)
+def steps_taken(self:DAVEGANTrainer) -> int: return self.step
+
+register_trainer('davegan', DAVEGANTrainer)

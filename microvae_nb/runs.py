@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_runs.ipynb #414dfd5b
 from __future__ import annotations
-import functools, json, math, os, shutil, time
+import functools, json, os, shutil, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,9 +16,9 @@ from .data import (load_microstructure, crops, show_images, to_model_input, chec
                               check_int, check_finite, check_free, as_labels)
 from .metrics import image_quality, mape, r2_score, set_scores, output_labels
 from .models import saved_config
-from .train import Trainer, resolve_device, loss_names
+from .train import Trainer, resolve_device, loss_names, trainer_for
 from .vae import VAEConfig, reconstruct, sample
-from .betavae_gan import DAVEGANConfig, DAVEGANTrainer, table2_config, table3_config
+from .betavae_gan import table2_config, table3_config
 from .mechanics import load_stiffness_dataset
 from .distributed import start_distributed, wait_for_all, is_main, world_size
 from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
@@ -192,14 +192,9 @@ def _fit_model(cfg, images, out:Path, epochs:int, batch_size:int, resume:bool, e
     "Train the configured model; returns it, its loss history, its evaluations and the steps taken."
     common = dict(checkpoint=out/'checkpoint.pt', resume=resume, progress=progress, device=device,
                   seed=seed)
-    if isinstance(cfg, DAVEGANConfig):
-        tr = DAVEGANTrainer(cfg, images, eval_every=eval_every or None, **common)
-        tr.fit(epochs*(len(images)//cfg.batch_size))
-        return tr.model, tr.history, tr.evals, tr.step
-    tr = Trainer(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None,
-                 **common)
-    tr.fit(epochs)
-    return tr.model, tr.history, [], tr.epoch*math.ceil(len(images)/batch_size)
+    tr = trainer_for(cfg).from_run(cfg, images, batch_size, eval_every, **common)
+    tr.fit_epochs(epochs)
+    return tr.model, tr.history, list(tr.evals), tr.steps_taken
 
 # %% ../nbs/08a_runs.ipynb #d2f468f3
 def _fit_or_undo(finish, fit, out:Path, epochs:int):

@@ -22,10 +22,11 @@ from .distributed import (start_distributed, world_size, rank_rows, is_main,
                                      global_batch, sum_over_processes, any_process,
                                      average_gradients, sync_batch_norm, per_process_batch)
 from .models import (as_model_input, build_model, save_checkpoint, load_checkpoint,
-                                fold_norm_biases)
+                                fold_norm_biases, MODELS)
 
 # %% auto #0
-__all__ = ['resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer']
+__all__ = ['TRAINERS', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer',
+           'register_trainer', 'trainer_for']
 
 # %% ../nbs/02b_train.ipynb #fe8434ca
 def resolve_device(device=None, # 'cpu', 'cuda', 'cuda:1', a torch.device; None: cuda when available
@@ -403,3 +404,41 @@ def fit(self:Trainer,
     if self.best_state is not None: self.model.load_state_dict(self.best_state)
     self.model.eval()
     return self.history
+
+# %% ../nbs/02b_train.ipynb #5759bc7d
+TRAINERS = {}   # model kind -> trainer class; kinds not listed train with `Trainer`
+
+def register_trainer(kind:str, # a model kind of the registry (`models.MODELS`)
+                     trainer_cls:type, # a subclass of `TrainerBase`
+                    ):
+    "Train models of `kind` with `trainer_cls` when a run asks for a trainer."
+    TRAINERS[kind] = trainer_cls
+
+def trainer_for(cfg) -> type:
+    "The trainer class of the model kind whose configuration `cfg` is."
+    kinds = [k for k, (_, config_cls) in MODELS.items() if type(cfg) is config_cls]
+    if not kinds:
+        raise ValueError(f'{type(cfg).__name__} is not the configuration of a registered model')
+    return TRAINERS.get(kinds[0], Trainer)
+
+# %% ../nbs/02b_train.ipynb #0b8e3b02
+@patch(cls_method=True)
+def from_run(cls:Trainer,
+             cfg, # the model's configuration
+             images, # the run's training structures
+             batch_size:int, # structures per step
+             eval_every:int, # unused: `Trainer` scores nothing during training
+             **kwargs, # checkpoint, resume, progress, device, seed
+            ) -> Trainer:
+    "The trainer a run uses: every structure for training, no early stopping, Adam at 1e-3."
+    return cls(cfg, images, valid_fraction=0, batch_size=batch_size, lr=1e-3, patience=None,
+               **kwargs)
+
+@patch
+def fit_epochs(self:Trainer, epochs:int) -> dict: return self.fit(epochs)
+
+TrainerBase.evals = ()   # what a trainer scored in training (DA-VEGAN's E_rec, E_gen); none here
+
+@patch(as_prop=True)
+def steps_taken(self:Trainer) -> int:
+    return self.epoch*math.ceil(len(self.train[0])/self.batch_size)

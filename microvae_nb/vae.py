@@ -127,7 +127,7 @@ def down_block(cin:int, # input channels
 
 # %% ../nbs/02_vae.ipynb #40b94b89
 class PeriodicConvT(nn.Module):
-    "A stride-2 transposed convolution (built with padding 0) on a torus, as if padded by `padding`."
+    "A stride-2 transposed convolution (built with padding 0) on a torus, as if padded so."
     def __init__(self, conv:nn.Module, # `ConvTranspose2d`/`3d` with stride 2 and padding 0
                  padding:int, # the padding of the equivalent zero-padded layer
                 ):
