@@ -15,11 +15,11 @@ from .data import (Microstructure, is_structure, layout, as_tensor, label_tensor
                               check_choice, check_int, check_finite, _check_unit, MAX_PHASES)
 
 # %% auto #0
-__all__ = ['CPU_CHUNK_ELEMENTS', 'MAX_FLOOR_SET', 'PAPER_TABLE4', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
+__all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'MAX_FLOOR_SET', 'labels_of', 'indicator', 'volume_fraction', 'widest_window',
            'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
            'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'boundary_density',
-           'isolated_share', 'connected_pieces', 'position_bias', 'image_quality', 'output_labels', 'sample_scores',
-           'set_scores', 'correlation_length', 'describe', 'mape', 'r2_score', 'noise_floor']
+           'isolated_share', 'connected_pieces', 'position_bias', 'image_quality', 'correlation_length', 'describe',
+           'mape', 'r2_score', 'noise_floor', 'output_labels', 'sample_scores', 'set_scores']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -476,6 +476,81 @@ def image_quality(generated, # generated structures (N, *spatial): labels or mod
         out[name] = dict(generated=g, real=r, ratio=g/r if r > 0 else None if g else 1.)
     return dict(phase=phase) | out | dict(position=position_bias(generated, phase, ndim))
 
+# %% ../nbs/06_metrics.ipynb #37b11991
+def correlation_length(profile, # radial S2 of one phase, starting at r = 0
+                      ) -> float|None:
+    """Distance (pixels) where the normalised excess (S2(r) -
+    phi^2)/(phi - phi^2) first drops below 1/e."""
+    p = np.asarray(profile, dtype=np.float64)
+    phi = p[0]
+    if phi <= 0 or phi >= 1: return None
+    excess = (p - phi**2)/(phi - phi**2)
+    below = np.flatnonzero(excess < np.exp(-1))
+    if not len(below): return None
+    r = below[0]
+    return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
+
+# %% ../nbs/06_metrics.ipynb #a8e87011
+def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
+             phase:int=1, # phase whose two-point statistics are summarised
+             # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
+             ndim:int|None=None,
+            ) -> dict:
+    "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
+    lay = layout(ms, ndim, 'ms')
+    if lay.batch:
+        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
+                         'for a volume)')
+    ms = np.asarray(ms)
+    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim,
+                                    radial=True)[0]
+    counts = np.bincount(ms.ravel().astype(np.int64))
+    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts),
+                volume_fractions=(counts/ms.size).tolist(),
+                phase=phase, correlation_length=correlation_length(profile),
+                s2_radial=[float(v) for v in profile])
+
+# %% ../nbs/06_metrics.ipynb #725ad3a1
+def _pair(y_true, y_pred) -> tuple:
+    yt, yp = (as_tensor(v, name).double() for v, name in ((y_true, 'y_true'), (y_pred, 'y_pred')))
+    if yt.shape != yp.shape:
+        raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and '
+                         f'{tuple(yp.shape)}')
+    return yt.reshape(len(yt), -1), yp.reshape(len(yp), -1)
+
+def mape(y_true, # true values (N,) or (N, P), none zero
+         y_pred, # predictions, same shape
+        ) -> float:
+    "Mean absolute percentage error, in percent."
+    yt, yp = _pair(y_true, y_pred)
+    if (yt == 0).any(): raise ValueError('MAPE is undefined when a true value is 0')
+    return float(100*((yt - yp)/yt).abs().mean())
+
+# %% ../nbs/06_metrics.ipynb #35d80cdb
+def r2_score(y_true, # true values (N,) or (N, P)
+             y_pred, # predictions, same shape
+            ) -> float:
+    "Coefficient of determination R^2, averaged over output columns."
+    yt, yp = _pair(y_true, y_pred)
+    if len(yt) < 2: raise ValueError('R^2 needs at least two samples')
+    return float((1 - ((yt - yp)**2).sum(0)/((yt - yt.mean(0))**2).sum(0)).mean())
+
+# %% ../nbs/06_metrics.ipynb #312c149c
+PAPER_TABLE4 = {'alloy': (5.66e-3, 4.66e-3), 'carbonate': (6.78e-3, 8.16e-3),
+                'sandstone': (5.97e-3, 1.71e-2),
+                'synth1': (1.06e-2, 1.81e-2), 'composite': (3.84e-2, 9.71e-2),
+                'checkerboard': (0., 0.)}
+"Seed 003's Table 4: (E_gen, E_rec) of DA-VEGAN per material, at 80,000 steps."
+
+@delegates(descriptor_error, but=['a', 'b'])
+def noise_floor(x, # real structures (N, *spatial), N >= 2: e.g. the crops of one image
+                **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
+               ) -> float:
+    """The E_gen of real material: each structure's descriptor error
+    to its closest *other* structure, averaged."""
+    e = _pairwise(x, 'noise_floor', **kwargs).fill_diagonal_(math.inf)
+    return float(e.min(1).values.mean())
+
 # %% ../nbs/06_metrics.ipynb #0144697f
 def output_labels(x:torch.Tensor, # model output (N, C, *spatial): probabilities
                  ) -> torch.Tensor:
@@ -569,78 +644,3 @@ def set_scores(generated, # generated structures (N, *spatial): phase labels
                                           phase=k if k == 'all' else int(k), **kw)
     return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
 
-
-# %% ../nbs/06_metrics.ipynb #37b11991
-def correlation_length(profile, # radial S2 of one phase, starting at r = 0
-                      ) -> float|None:
-    """Distance (pixels) where the normalised excess (S2(r) -
-    phi^2)/(phi - phi^2) first drops below 1/e."""
-    p = np.asarray(profile, dtype=np.float64)
-    phi = p[0]
-    if phi <= 0 or phi >= 1: return None
-    excess = (p - phi**2)/(phi - phi**2)
-    below = np.flatnonzero(excess < np.exp(-1))
-    if not len(below): return None
-    r = below[0]
-    return float(r - 1 + (excess[r - 1] - np.exp(-1))/(excess[r - 1] - excess[r]))
-
-# %% ../nbs/06_metrics.ipynb #a8e87011
-def describe(ms, # one structure: phase labels (H, W), or a `Microstructure` volume (D, H, W)
-             phase:int=1, # phase whose two-point statistics are summarised
-             # spatial axes; default: the shape rule (a plain 3-axis array needs ndim=3)
-             ndim:int|None=None,
-            ) -> dict:
-    "Shape, phase fractions, S2 radial profile and correlation length of one microstructure."
-    lay = layout(ms, ndim, 'ms')
-    if lay.batch:
-        raise ValueError(f'describe summarises one structure; got shape {tuple(ms.shape)} (ndim=3 '
-                         'for a volume)')
-    ms = np.asarray(ms)
-    profile = two_point_correlation(indicator(ms, phase, lay.ndim)[None], ndim=ms.ndim,
-                                    radial=True)[0]
-    counts = np.bincount(ms.ravel().astype(np.int64))
-    return dict(shape=list(ms.shape), ndim=ms.ndim, n_phases=len(counts),
-                volume_fractions=(counts/ms.size).tolist(),
-                phase=phase, correlation_length=correlation_length(profile),
-                s2_radial=[float(v) for v in profile])
-
-# %% ../nbs/06_metrics.ipynb #725ad3a1
-def _pair(y_true, y_pred) -> tuple:
-    yt, yp = (as_tensor(v, name).double() for v, name in ((y_true, 'y_true'), (y_pred, 'y_pred')))
-    if yt.shape != yp.shape:
-        raise ValueError(f'y_true and y_pred need one shape, got {tuple(yt.shape)} and '
-                         f'{tuple(yp.shape)}')
-    return yt.reshape(len(yt), -1), yp.reshape(len(yp), -1)
-
-def mape(y_true, # true values (N,) or (N, P), none zero
-         y_pred, # predictions, same shape
-        ) -> float:
-    "Mean absolute percentage error, in percent."
-    yt, yp = _pair(y_true, y_pred)
-    if (yt == 0).any(): raise ValueError('MAPE is undefined when a true value is 0')
-    return float(100*((yt - yp)/yt).abs().mean())
-
-# %% ../nbs/06_metrics.ipynb #35d80cdb
-def r2_score(y_true, # true values (N,) or (N, P)
-             y_pred, # predictions, same shape
-            ) -> float:
-    "Coefficient of determination R^2, averaged over output columns."
-    yt, yp = _pair(y_true, y_pred)
-    if len(yt) < 2: raise ValueError('R^2 needs at least two samples')
-    return float((1 - ((yt - yp)**2).sum(0)/((yt - yt.mean(0))**2).sum(0)).mean())
-
-# %% ../nbs/06_metrics.ipynb #312c149c
-PAPER_TABLE4 = {'alloy': (5.66e-3, 4.66e-3), 'carbonate': (6.78e-3, 8.16e-3),
-                'sandstone': (5.97e-3, 1.71e-2),
-                'synth1': (1.06e-2, 1.81e-2), 'composite': (3.84e-2, 9.71e-2),
-                'checkerboard': (0., 0.)}
-"Seed 003's Table 4: (E_gen, E_rec) of DA-VEGAN per material, at 80,000 steps."
-
-@delegates(descriptor_error, but=['a', 'b'])
-def noise_floor(x, # real structures (N, *spatial), N >= 2: e.g. the crops of one image
-                **kwargs, # limit_to, phase, periodic, ndim: as for `descriptor_error`
-               ) -> float:
-    """The E_gen of real material: each structure's descriptor error
-    to its closest *other* structure, averaged."""
-    e = _pairwise(x, 'noise_floor', **kwargs).fill_diagonal_(math.inf)
-    return float(e.min(1).values.mean())
