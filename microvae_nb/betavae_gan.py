@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from .data import as_tensor, check_choice, check_int, check_finite
-from .models import as_model_input, register_model, load_model, VAEOutput
+from .models import as_model_input, register_model, load_model, VAEOutput, check_fits
 from .train import TrainerBase, register_trainer
 from .vae import (LAYERS, activation, down_block, up_block, reconstruction_loss,
                              reduce_loss, reconstruct, sample, _check_sizes, posterior_forward,
@@ -239,7 +239,7 @@ def train_step(model:DAVEGAN, # the model (in training mode)
               ) -> StepLosses:
     """One DA-VEGAN step: discriminator (eq. 6), then generator (eq. 7)
     and encoder (eq. 1), each from its own loss."""
-    cfg, B, dev = model.cfg, len(x), x.device
+    cfg, B, dev = model.cfg, len(check_fits(x, model.cfg)), x.device
     T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
     z_vae = reparameterise(mu, logvar, rng)

@@ -8,7 +8,6 @@ import functools, inspect, json, os, re, sys, time, warnings
 from pathlib import Path
 
 import numpy as np
-import torch
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 
@@ -22,9 +21,9 @@ from .metrics import (indicator, two_point_correlation, reconstruction_error,
 from .models import load_model
 from .train import resolve_device
 from .vae import sample, png_bytes
-from .mechanics import stiffness_dataset, merge_stiffness_dataset
+from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffness_dataset
 from .distributed import stop_distributed, is_main
-from .vaereg_gmm import predict, propose, physics_check
+from .design import design, check_can_design, check_reachable
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
                               _out_folder, _check_run_folder, _write_json)
 
@@ -454,85 +453,65 @@ def microvae_label(out:str='labelled.npz', # the set to write (.npz); an interru
                           shard=_shard_flag(shard))
     if is_main(): _print_labels(d, path, shard, time.perf_counter() - start)
 
-# %% ../nbs/08_cli.ipynb #106da42b
-def _design_records(model, prop:dict, labels:np.ndarray, target:np.ndarray) -> list:
-    """One record per design: its source, weight, predicted properties, and its physics: solved
-    on a grid twice as fine per axis, with the change from the design's own grid (convergence)."""
-    K = len(prop['weights'])
-    sources = ([('component', k) for k in range(K)] +
-               [('sample', int(k)) for k in prop.get('components', [])])
-    predicted = predict(model, labels)[0]
-    coarse, physics = physics_check(model, labels), physics_check(model, labels, refine=2)
-    change = 100*np.abs(physics - coarse)/np.abs(physics)
-    return [dict(file=f'design_{i:03d}.png', source=kind, component=k,
-                 weight=float(prop['weights'][k]), predicted=p.tolist(), physics=f.tolist(),
-                 physics_coarse=fc.tolist(), grid_change_percent=g.tolist(),
-                 error_percent=(100*np.abs(f - target)/np.abs(target)).tolist())
-            for i, ((kind, k), p, f, fc, g) in enumerate(zip(sources, predicted, physics, coarse,
-                                                              change))]
-
 # %% ../nbs/08_cli.ipynb #ffb48cbb
-def _print_designs(records:list, out:Path):
-    "One line per design: source, weight, physics-checked properties and errors."
-    for r in records:
-        print(f"{r['file']}: {r['source']} {r['component']} (weight {r['weight']:.2f}), physics "
-              f"{', '.join(f'{v:.1f}' for v in r['physics'])} (grid 2x finer: changed "
-              f"{', '.join(f'{g:.1f} %' for g in r['grid_change_percent'])}), error "
-              f"{', '.join(f'{e:.0f} %' for e in r['error_percent'])}")
-    print(f'wrote {len(records)} designs to {out}/')
+def _print_designs(answer:dict, out:Path):
+    "One line per design: physics (finer grid), error, component, novelty; then the verdict."
+    for i, r in enumerate(answer['designs']):
+        near = ('' if r['agreement'] is None else
+                f", {100*r['agreement']:.0f} % like training #{r['nearest_training']}")
+        print(f"design_{i:03d}.png: {', '.join(f'{v:.1f}' for v in r['physics'])} GPa (error "
+              f"{', '.join(f'{e:.1f} %' for e in r['error_percent'])}), "
+              f"component {r['component']}, "
+              f"volume fraction {r['volume_fraction']:.2f}{near}")
+    base = answer['lookup']
+    if base:
+        print(f"lookup: training #{base['index']} has {base['label']} "
+              f"({base['error_percent']:.2f} %)")
+    print(f"{answer['message']} in {answer['seconds']:.1f} s; wrote {len(answer['designs'])} "
+          f"designs to {out}/")
 
-# %% ../nbs/08_cli.ipynb #58405322
-def _design_model(checkpoint, # a VAE-regression checkpoint
-                  device, # where to put the model
-                  t:np.ndarray, # the --target values, one per property
-                 ):
-    "The model, refused if it cannot design or if no structure of its two phases has the target."
-    model = load_model(checkpoint, device, kind='vaereg')
-    cfg = model.cfg
-    if cfg.style_weight == 0 or cfg.kl_weight == 0:
-        raise ValueError(f'{checkpoint} was trained as a regressor only (no decoder or prior '
-                         'trained for design): train a VAE-regression model to design')
+# %% ../nbs/08_cli.ipynb #1b2548f2
+def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, device) -> tuple:
+    "The model (one that can design), the target (one it can reach), the folder, the training set."
+    if target is None:
+        raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
+    t, out = np.array(_numbers('target', target)), _out_folder(out)
     if not np.isfinite(t).all(): raise ValueError(f'--target must be finite, got {t.tolist()}')
-    if len(t) != len(cfg.properties): return model   # `propose` says what it needs
-    pure = physics_check(model, np.stack([np.zeros(cfg.shape[1:], np.uint8),
-                                          np.ones(cfg.shape[1:], np.uint8)]))
-    for p, v, lo, hi in zip(cfg.properties, t, pure.min(0), pure.max(0)):
-        if not lo <= v <= hi:
-            raise ValueError(f'--target {p} = {v:g} GPa lies outside what the two phases can give '
-                             f'({lo:.3g} to {hi:.3g} GPa, all of one phase or of the other)')
-    return model
+    model = load_model(checkpoint, resolve_device(device), kind='vaereg')
+    check_reachable(check_can_design(model, checkpoint), t)
+    return model, t, out, (load_stiffness_dataset(data) if data is not None else None)
 
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse
 @exit_on_user_error
 def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-regression model
                     target:str=None, # the property to reach: a number, or one per property (a,b,c)
-                    n:int=4, # samples from the prior besides each component's mean
+                    k:int=4, # distinct structures wanted
+                    tol:float=0.05, # relative error that counts as a hit (on a grid twice as fine)
+                    n:int=12, # prior draws besides each component's mean, as starts
+                    steps:int=40, # most refinement steps
+                    data:str=None, # the labelled training set (.npz): novelty, lookup baseline
                     out:str='runs/design', # folder for designs.npy, design_*.png and designs.json
-                    seed:int=0, # seed of the samples
+                    seed:int=0, # seed of the prior draws
                     device:str=None, # 'cuda' or 'cpu'; default cuda when available
                     force:bool=False, # overwrite files already in --out
                    ):
-    "Propose structures with a target property, each checked by FFT homogenization."
-    if target is None:
-        raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
-    t, n, out = np.array(_numbers('target', target)), check_int('n', n, 0), _out_folder(out)
-    model = _design_model(checkpoint, resolve_device(device), t)
+    "Structures with a target property: refined by the physics, verified on a finer grid, distinct."
+    model, t, out, training = _design_inputs(checkpoint, target, out, data, device)
     _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
-                      [out/f'design_{i:03d}.png' for i in range(model.prior.K + n)], force)
+                      [out/f'design_{i:03d}.png' for i in range(check_int('k', k))], force)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        prop = propose(model, t, n=n, seed=seed)
+        answer = design(model, t, k, check_finite('tol', tol, 0, open_low=True),
+                        check_int('n', n, 0), check_int('steps', steps), training=training,
+                        seed=seed)
     for w in caught: print(f'microvae_design: warning: {w.message}', file=sys.stderr)
-    parts = [prop['means']] + ([prop['samples']] if n else [])
-    labels = (torch.cat(parts)[:, 0] > 0.5).numpy().astype(np.uint8)
-    records = _design_records(model, prop, labels, t)
     out.mkdir(parents=True, exist_ok=True)
-    np.save(check_free(out/'designs.npy', overwrite=True), labels)
-    save_pngs(labels, out, stem='design', overwrite=True)
+    np.save(check_free(out/'designs.npy', overwrite=True), answer.pop('structures'))
+    save_pngs(np.load(out/'designs.npy'), out, stem='design', overwrite=True)
     _write_json(out/'designs.json', dict(target=t.tolist(), properties=list(model.cfg.properties),
-                                         designs=records))
-    _print_designs(records, out)
+                                         **answer))
+    _print_designs(answer, out)
 
 # %% ../nbs/08_cli.ipynb #9ba68772
 def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:

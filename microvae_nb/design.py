@@ -17,7 +17,7 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'refine_codes', 'distinct', 'nearest_training',
-           'lookup', 'design']
+           'property_labels', 'lookup', 'design']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -77,7 +77,8 @@ def design_error(model:VAERegression, # the model whose decoder makes the struct
     "The rounded decoded structures' largest relative error over the properties (N,), and C (N, P)."
     cfg = model.cfg
     phi = straight_through(model.decode(z)[:, 0])
-    C = stiffness(phi, _entries(model), E=cfg.E, nu=cfg.nu, tol=1e-4)   # 1e-7 of C, 1e-4 of its gradient
+    # a residual of 1e-4: C within 1e-7, its gradient within 1e-4 of a tight solve
+    C = stiffness(phi, _entries(model), E=cfg.E, nu=cfg.nu, tol=1e-4)
     return ((C - target)/target).abs().max(1).values, C
 
 # %% ../nbs/05a_design.ipynb #d21ce6fb
@@ -90,7 +91,7 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
                  lr:float=0.1, # Adam's learning rate, in latent units
                  penalty:float=0.01, # weight of the distance from the component
                  tol:float=0.05, # relative error that counts as a hit
-                 enough:int|None=None, # stop when this many codes are within tol/2 (None: run all steps)
+                 enough:int|None=None, # stop once this many codes are within tol/2 (None: never)
                 ) -> dict:
     "The best code each start reached (z), its error on the design grid, the errors before, steps."
     t = torch.as_tensor(np.atleast_1d(target), dtype=torch.float32, device=z.device)
@@ -115,17 +116,17 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
 def distinct(structures:np.ndarray, # phase labels (N, *grid), best first
              min_difference:float=0.1, # share of pixels two distinct designs differ in, at least
             ) -> list:
-    "Indices of a greedy subset, in order, whose members pairwise differ in >= min_difference of pixels."
+    "Indices of a greedy subset whose members differ pairwise in >= min_difference of pixels."
     flat, kept = structures.reshape(len(structures), -1), []
     for i in range(len(flat)):
         if all((flat[i] != flat[j]).mean() >= min_difference for j in kept): kept.append(i)
     return kept
 
-# %% ../nbs/05a_design.ipynb #6f6b8fe1
+# %% ../nbs/05a_design.ipynb #1e6cb3e3
 def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
                      training:np.ndarray, # the training structures (M, *grid)
                     ) -> dict:
-    "Per design: the index of the training structure it agrees with most, the agreement, their S2 error."
+    "Per design: the training structure it agrees with most, the agreement, their S2 error."
     d, tr = designs.reshape(len(designs), -1), training.reshape(len(training), -1)
     agree = np.stack([(tr == row).mean(1) for row in d])
     idx = agree.argmax(1)
@@ -133,7 +134,19 @@ def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
           for a, i in zip(designs, idx)]
     return dict(index=idx.tolist(), agreement=agree.max(1).tolist(), descriptor_error=s2)
 
-def lookup(labels:np.ndarray, # the training labels (M,) or (M, P)
+# %% ../nbs/05a_design.ipynb #faaf4f8c
+def property_labels(data:dict, # a labelled set (07_mechanics' `load_stiffness_dataset`)
+                    properties, # stiffness entries by name ('c11', 'c22', ...)
+                   ) -> np.ndarray:
+    "The set's labels of `properties` (M, P): C11 as stored, other entries from its stiffness matrices."
+    if tuple(properties) == ('c11',): return np.asarray(data['c11'], np.float64)[:, None]
+    if 'stiffness' not in data:
+        raise ValueError(f'the set holds C11 only: label it with --full for {",".join(properties)}')
+    pairs = [STIFFNESS_ENTRIES[p] for p in properties]
+    return np.stack([data['stiffness'][:, i, j] for i, j in pairs], 1)
+
+# %% ../nbs/05a_design.ipynb #7acf86f3
+def lookup(labels:np.ndarray, # the training labels (M, P)
            target, # one value per property
           ) -> dict:
     "The training structure whose label is nearest the target, and that label's relative error."
@@ -147,15 +160,17 @@ def _records(model, labels, fine, coarse, comp, target, near, full) -> list:
     "One record per design: properties (fine grid), grid change, errors, morphology, novelty."
     err = 100*np.abs(fine - target)/np.abs(target)
     change = 100*np.abs(fine - coarse)/np.abs(fine)
-    return [dict(properties=f.tolist(), error_percent=e.tolist(), grid_change_percent=g.tolist(),
+    return [dict(physics=f.tolist(), physics_coarse=fc.tolist(), error_percent=e.tolist(),
+                 grid_change_percent=g.tolist(),
                  volume_fraction=float(s.mean()), component=int(c),
                  anisotropy_c22_c11=float(C[1, 1]/C[0, 0]), stiffness=C.tolist(),
                  nearest_training=i, agreement=a, descriptor_error=d)
-            for f, e, g, s, c, C, i, a, d in zip(fine, err, change, labels, comp, full, near['index'],
-                                                  near['agreement'], near['descriptor_error'])]
+            for f, fc, e, g, s, c, C, i, a, d in zip(fine, coarse, err, change, labels, comp, full,
+                                                      near['index'], near['agreement'],
+                                                      near['descriptor_error'])]
 
 # %% ../nbs/05a_design.ipynb #ac75b06d
-def design(model:VAERegression, # a trained VAE-regression model whose properties are stiffness entries
+def design(model:VAERegression, # a trained VAE-regression model (properties: stiffness entries)
            target, # one value per property (GPa)
            k:int=4, # distinct structures wanted
            tol:float=0.05, # relative error that counts as a hit (on the finer grid)
@@ -169,7 +184,8 @@ def design(model:VAERegression, # a trained VAE-regression model whose propertie
     start, t = time.perf_counter(), check_reachable(check_can_design(model), target)
     model.eval().requires_grad_(False)
     z, comp, means, std = latent_starts(model, t, n, seed)
-    r = refine_codes(model, t, z, means[comp], std[comp], steps, tol=tol, enough=2*check_int('k', k))
+    enough = 2*check_int('k', k)
+    r = refine_codes(model, t, z, means[comp], std[comp], steps, tol=tol, enough=enough)
     labels = (model.decode(r['z'])[:, 0] > 0.5).cpu().numpy().astype(np.uint8)
     fine, coarse = physics_check(model, labels, refine), physics_check(model, labels)
     err = (np.abs(fine - t)/np.abs(t)).max(1)
@@ -188,10 +204,10 @@ def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, s
     near = (nearest_training(labels, training['structures']) if training is not None
             else dict(index=[None]*len(labels), agreement=[None]*len(labels),
                       descriptor_error=[None]*len(labels)))
-    base = (lookup(np.stack([training[p] for p in cfg.properties], 1), t)
-            if training is not None else None)
+    base = lookup(property_labels(training, cfg.properties), t) if training is not None else None
     msg = (f'{n_hits} distinct structures within {100*tol:g} %' if n_hits >= k else
            f'only {n_hits} of {k} distinct structures reached {100*tol:g} %; the best are returned')
-    return dict(structures=labels, designs=_records(model, labels, fine, coarse, comp, t, near, full),
+    records = _records(model, labels, fine, coarse, comp, t, near, full)
+    return dict(structures=labels, designs=records,
                 hits=n_hits, message=msg, steps=r['steps'], lookup=base,
                 before_percent=(100*r['before']).tolist(), seconds=time.perf_counter() - start)

@@ -15,8 +15,8 @@ import torch.nn as nn
 from .data import to_model_input
 
 # %% auto #0
-__all__ = ['MODELS', 'VAEOutput', 'LossTerms', 'as_model_input', 'register_model', 'build_model', 'save_checkpoint',
-           'load_checkpoint', 'saved_config', 'fold_norm_biases', 'load_model']
+__all__ = ['MODELS', 'VAEOutput', 'LossTerms', 'as_model_input', 'check_fits', 'check_codes', 'register_model', 'build_model',
+           'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases', 'load_model']
 
 # %% ../nbs/02a_models.ipynb #8ef322d8
 @dataclass
@@ -41,9 +41,27 @@ def as_model_input(images, # model input (N, C, *spatial), or labels/values in [
                    cfg, # the model's configuration (its `shape`: channels and spatial axes)
                   ) -> torch.Tensor:
     """Float model input (N, *cfg.shape), checked: values in [0, 1], no
-    NaN, the model's channels and spatial axes."""
-    return to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
-                          ndim=cfg.ndim)
+    NaN, the model's channels and sides (`check_fits`, below)."""
+    return check_fits(to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
+                                     ndim=cfg.ndim), cfg)
+
+# %% ../nbs/02a_models.ipynb #b0c1fe88
+def check_fits(x:torch.Tensor, # model input (N, C, *spatial)
+               cfg, # the model's configuration
+              ) -> torch.Tensor:
+    "x, if its structures have the model's shape (C, *spatial)."
+    if tuple(x.shape[1:]) != tuple(cfg.shape):
+        raise ValueError(f'Structures of shape {tuple(x.shape[1:])} (channels, *spatial) do not fit '
+                         f'a model for {tuple(cfg.shape)}')
+    return x
+
+def check_codes(z:torch.Tensor, # latent codes
+                cfg, # the model's configuration
+               ) -> torch.Tensor:
+    "z, if it is a batch of latent codes of the model's size (N, latent_dim)."
+    if z.ndim != 2 or z.shape[1] != cfg.latent_dim:
+        raise ValueError(f'Expected latent codes (N, {cfg.latent_dim}), got shape {tuple(z.shape)}')
+    return z
 
 # %% ../nbs/02a_models.ipynb #cf7e6a85
 MODELS = {}    # kind -> (model class, configuration class): what `load_model` can rebuild

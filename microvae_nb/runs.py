@@ -23,6 +23,7 @@ from .mechanics import load_stiffness_dataset
 from .distributed import start_distributed, wait_for_all, is_main, world_size
 from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
                                     split_indices, predict)
+from .design import property_labels
 
 # %% auto #0
 __all__ = ['ASIDE', 'VAEREG_DEFAULTS', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'labelled_set', 'vaereg_run']
@@ -335,12 +336,8 @@ def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microv
     known = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < nd]
     unknown = [p for p in properties if p not in known]
     if unknown: raise ValueError(f'--properties can name {known} in {nd}D, got {unknown}')
-    if tuple(properties) != ('c11',) and 'stiffness' not in d:
-        raise ValueError(f'{data} holds C11 only: label it with --full to learn '
-                         f'{",".join(properties)}')
-    pairs = [STIFFNESS_ENTRIES[p] for p in properties]
-    c = (d['c11'][:, None] if tuple(properties) == ('c11',) else
-         np.stack([d['stiffness'][:, i, j] for i, j in pairs], 1))
+    try: c = property_labels(d, properties)
+    except ValueError as e: raise ValueError(f'{data}: {e}') from None
     if not np.isfinite(c).all():
         bad = int((~np.isfinite(c)).any(1).sum())
         raise ValueError(f'{data}: {bad} structures have labels that are not finite (NaN or inf); '

@@ -21,7 +21,8 @@ from fastcore.basics import patch
 from .data import check_choice, check_int, check_finite
 from .diffaug import translate
 from .distributed import batch_random
-from .models import VAEOutput, LossTerms, as_model_input, register_model, load_model
+from .models import (VAEOutput, LossTerms, as_model_input, register_model, load_model,
+                                check_codes)
 
 # %% auto #0
 __all__ = ['LAYERS', 'VAEConfig', 'activation', 'down_block', 'PeriodicConvT', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
@@ -346,7 +347,8 @@ def decode(model:VAE, # a trained VAE
     "Decoded probabilities (N, *shape) of latent codes."
     model.eval()
     dev = next(model.parameters()).device
-    return model.decode(torch.as_tensor(z, dtype=torch.float32, device=dev)).cpu()
+    z = check_codes(torch.as_tensor(z, dtype=torch.float32, device=dev), model.cfg)
+    return model.decode(z).cpu()
 
 # %% ../nbs/02_vae.ipynb #e3871658
 def reconstruct(model:VAE, x, batch_size:int=256) -> torch.Tensor:
@@ -444,7 +446,8 @@ def traversal_frames(model:VAE, # a trained VAE
     """Decoded traversals: (latent_dim, steps, *shape), frame (l, k) moves
     dimension l to z0_l - span + 2 span k/(steps-1)."""
     L = model.cfg.latent_dim
-    z0 = torch.zeros(L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32).reshape(L)
+    z0 = torch.zeros(1, L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32).reshape(1, -1)
+    z0 = check_codes(z0, model.cfg)[0]
     t = torch.linspace(-span, span, steps)
     z = z0.repeat(L, steps, 1)
     z[torch.arange(L), :, torch.arange(L)] += t
