@@ -138,7 +138,7 @@ def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
 def property_labels(data:dict, # a labelled set (07_mechanics' `load_stiffness_dataset`)
                     properties, # stiffness entries by name ('c11', 'c22', ...)
                    ) -> np.ndarray:
-    "The set's labels of `properties` (M, P): C11 as stored, other entries from its stiffness matrices."
+    "The set's labels of `properties` (M, P): C11 as stored, others from its stiffness matrices."
     if tuple(properties) == ('c11',): return np.asarray(data['c11'], np.float64)[:, None]
     if 'stiffness' not in data:
         raise ValueError(f'the set holds C11 only: label it with --full for {",".join(properties)}')

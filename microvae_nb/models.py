@@ -51,8 +51,8 @@ def check_fits(x:torch.Tensor, # model input (N, C, *spatial)
               ) -> torch.Tensor:
     "x, if its structures have the model's shape (C, *spatial)."
     if tuple(x.shape[1:]) != tuple(cfg.shape):
-        raise ValueError(f'Structures of shape {tuple(x.shape[1:])} (channels, *spatial) do not fit '
-                         f'a model for {tuple(cfg.shape)}')
+        raise ValueError(f'Structures of shape {tuple(x.shape[1:])} (channels, *spatial) do not '
+                         f'fit a model for {tuple(cfg.shape)}')
     return x
 
 def check_codes(z:torch.Tensor, # latent codes
@@ -163,7 +163,10 @@ def load_model(path, # a checkpoint of any registered model
     bad = [k for k, v in state['model'].items() if v.is_floating_point() and not v.isfinite().all()]
     if bad: raise ValueError(f'{path} holds non-finite weights ({bad[0]}, ...): its run diverged')
     model = MODELS[state['kind']][0](saved_config(state['kind'], state['config']))
-    model.load_state_dict(fold_norm_biases(model, state['model']))
+    try: model.load_state_dict(fold_norm_biases(model, state['model']))
+    except RuntimeError as e:
+        raise ValueError(f'{path}: its weights do not fit its configuration '
+                         f'({str(e).splitlines()[1].strip()})') from None
     return model.to(device or 'cpu').eval()
 
 # %% ../nbs/02a_models.ipynb #221dd2b5

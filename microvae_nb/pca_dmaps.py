@@ -29,6 +29,15 @@ def as_rows(X, # samples (N, ...) as a NumPy array or torch tensor
     if not np.isfinite(a).all(): raise ValueError('The data contains NaN or infinite values')
     return a
 
+def _fitted_rows(model, X, fitted:str) -> np.ndarray:
+    "X as rows for a fitted model whose attribute `fitted` has the training rows' width last."
+    if not hasattr(model, fitted):
+        raise ValueError(f'This {type(model).__name__} is not fitted yet: call fit(X) first')
+    a, width = as_rows(X), getattr(model, fitted).shape[-1]
+    if a.shape[1] != width:
+        raise ValueError(f'Expected samples of {width} values each, as fitted; got {a.shape[1]}')
+    return a
+
 def _like(a:np.ndarray, X):
     "`a` as a tensor (float32, on X's device) when X is a tensor, else as it is."
     if isinstance(X, torch.Tensor): return torch.as_tensor(a, dtype=torch.float32, device=X.device)
@@ -48,7 +57,7 @@ class PCA:
            ):
         "Centre the data and compute its thin SVD."
         a = as_rows(X)
-        self.sample_shape_ = tuple(X.shape[1:])
+        self.sample_shape_ = tuple(np.shape(X)[1:])
         if len(a) < 2: raise ValueError('PCA needs at least two samples')
         if self.n_components is not None and self.n_components > min(a.shape):
             raise ValueError(f'n_components={self.n_components}, but {len(a)} samples of '
@@ -71,7 +80,7 @@ class PCA:
 def transform(self:PCA, X, # samples (N, ...) of the fitted shape
               ):
     "Coordinates (N, L) of samples on the kept principal directions."
-    return _like((as_rows(X) - self.mean_) @ self.components_.T, X)
+    return _like((_fitted_rows(self, X, 'mean_') - self.mean_) @ self.components_.T, X)
 
 # %% ../nbs/01_pca_dmaps.ipynb #874e19c4
 @patch
@@ -96,7 +105,8 @@ def reconstruct(self:PCA, X, # samples (N, ...)
                 n_components:int, # components to keep
                 ):
     "Samples approximated with their first `n_components` principal components."
-    coords = (as_rows(X) - self.mean_) @ self.all_components_[:n_components].T
+    centred = _fitted_rows(self, X, 'mean_') - self.mean_
+    coords = centred @ self.all_components_[:n_components].T
     return self.inverse_transform(_like(coords, X))
 
 # %% ../nbs/01_pca_dmaps.ipynb #9d94e232
@@ -211,6 +221,9 @@ def fit(self:DiffusionMap, X, # training samples (N, ...)
                          'samples than n_components')
     self.method_ = self.method if self.method != 'auto' else ('dense' if n <= 2000 else 'sparse')
     self.epsilon_ = self.epsilon or epsilon_heuristic(a, self.method_, self.n_neighbors)
+    if not self.epsilon_ > 0:
+        raise ValueError('The samples are all the same point: a diffusion map needs distinct '
+                         'samples')
     self.cut_off_ = self.cut_off or 3*np.sqrt(self.epsilon_)
     self.X_ = a
     if self.method_ == 'sparse': self.tree_ = cKDTree(a)
@@ -232,8 +245,7 @@ def transform(self:DiffusionMap, X, # samples (M, ...) of the training sample sh
               ):
     """Eigenfunction values (M, n_components) at new samples, by the
     Nystrom extension; column 0 is constant."""
-    y = as_rows(X)
-    K = self._kernel(y)
+    K = self._kernel(_fitted_rows(self, X, 'X_'))
     if (_row_sums(K) == 0).any():
         raise ValueError(f'Some samples are farther than the cut-off ({self.cut_off_:.3g}) from '
                          'every training sample')

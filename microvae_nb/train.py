@@ -6,7 +6,8 @@
 from __future__ import annotations
 import math, signal, threading, warnings
 from contextlib import contextmanager, nullcontext
-from dataclasses import fields, is_dataclass
+import json
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import get_type_hints
 
@@ -22,7 +23,7 @@ from .distributed import (start_distributed, world_size, rank_rows, is_main,
                                      global_batch, sum_over_processes, any_process,
                                      average_gradients, sync_batch_norm, per_process_batch)
 from .models import (as_model_input, build_model, save_checkpoint, load_checkpoint,
-                                fold_norm_biases, MODELS)
+                                fold_norm_biases, saved_config, MODELS)
 
 # %% auto #0
 __all__ = ['TRAINERS', 'resolve_device', 'rng_states', 'set_rng_states', 'TrainerBase', 'loss_names', 'Trainer',
@@ -113,6 +114,16 @@ def save(self:TrainerBase,
     return save_checkpoint(self.checkpoint if own else path, self.model, overwrite=own or overwrite,
                            weights=state.pop('model', None), rng=rng_states(self.rng), **state)
 
+# %% ../nbs/02b_train.ipynb #a526d26f
+def _check_same_config(path, cfg, state:dict):
+    "A resumed run's configuration must be the saved one: name the fields that differ."
+    plain = lambda d: json.loads(json.dumps(d))
+    saved = plain(asdict(saved_config(state['kind'], state['config'])))
+    diff = [k for k, v in plain(asdict(cfg)).items() if saved.get(k) != v]
+    if diff:
+        raise ValueError(f'{path} was trained with other settings ({", ".join(diff)} differ): '
+                         'resume with the configuration it was saved with, or start a new run')
+
 # %% ../nbs/02b_train.ipynb #fc72781e
 @patch
 def _restore(self:TrainerBase):
@@ -127,6 +138,7 @@ def _restore(self:TrainerBase):
     if 'rng' not in state:
         raise ValueError(f'{self.checkpoint} holds a model but no training state to resume (saved '
                          'by save_checkpoint, not by a trainer); start a new run instead')
+    _check_same_config(self.checkpoint, self.model.cfg, state)
     weights = state.get('last_model', state['model'])
     if fold_norm_biases(self.model, weights).keys() != weights.keys():
         raise ValueError(f'{self.checkpoint} was trained by an earlier version whose convolutions '

@@ -446,8 +446,8 @@ def traversal_frames(model:VAE, # a trained VAE
     """Decoded traversals: (latent_dim, steps, *shape), frame (l, k) moves
     dimension l to z0_l - span + 2 span k/(steps-1)."""
     L = model.cfg.latent_dim
-    z0 = torch.zeros(1, L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32).reshape(1, -1)
-    z0 = check_codes(z0, model.cfg)[0]
+    z0 = torch.zeros(L) if z0 is None else torch.as_tensor(z0, dtype=torch.float32)
+    z0 = check_codes(z0.reshape(1, -1), model.cfg)[0]
     t = torch.linspace(-span, span, steps)
     z = z0.repeat(L, steps, 1)
     z[torch.arange(L), :, torch.arange(L)] += t
