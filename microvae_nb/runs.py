@@ -268,7 +268,8 @@ def _resume_hint(out:Path, epochs:int, e:KeyboardInterrupt) -> str:
     is and the command that continues it."""
     if not (out/'checkpoint.pt').exists():
         return 'interrupted before training began; nothing was kept'
-    return (f'interrupted ({e}); the run is saved in {out}/checkpoint.pt: continue with '
+    where = str(e).split(':')[0] or 'interrupted'   # the trainer's own hint is for Python
+    return (f'{where}; the run is saved in {out}/checkpoint.pt: continue with '
             f'microvae_train --resume --out {out} --epochs {epochs}')
 
 # %% ../nbs/08a_runs.ipynb #e990c872
