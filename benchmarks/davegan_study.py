@@ -3,6 +3,7 @@
     python benchmarks/davegan_study.py ablation --steps 20000 --out runs/ablation  # 2 x 2 x 2 seeds
     python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4    # every material
     python benchmarks/davegan_study.py periodic --steps 80000 --out runs/periodic  # the periodic generator
+    python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
     python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
 
@@ -60,6 +61,21 @@ def posterior(run, kept):
     (Path(kept)/'posterior.json').write_text(json.dumps(stats))
 
 
+def snapshot(run, kept, seed=0):
+    "A run still training: its latest checkpoint decoded as `keep` decodes a finished one, with its step."
+    from microvae_nb.models import load_checkpoint
+    from microvae_nb.betavae_gan import load_davegan
+    run, kept = Path(run), Path(kept)
+    net, state = load_davegan(run/'checkpoint.pt'), load_checkpoint(run/'checkpoint.pt')
+    kept.mkdir(parents=True, exist_ok=True)
+    shutil.copy(run/'config.json', kept/'config.json')
+    history = dict(losses=state['history'], evals=state['evals'], step=state['step'])
+    (kept/'history.json').write_text(json.dumps(history))
+    s, r = decoded(net, np.load(run/'training.npy'), seed)
+    np.savez_compressed(kept/'arrays.npz', samples_running=s, reconstructions_running=r)
+    return state['step']
+
+
 def job(args):
     name, images, out, kept, kwargs = args
     import torch
@@ -110,7 +126,7 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'ellipses', 'all', 'posterior'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'ellipses', 'all', 'posterior', 'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
@@ -121,6 +137,11 @@ if __name__ == '__main__':
         for run in sorted(Path(a.out).glob('*/*/checkpoint.pt')):
             kept = Path(a.keep)/run.parent.parent.name/run.parent.name
             if kept.is_dir() and not (kept/'posterior.json').exists(): posterior(run.parent, kept)
+        raise SystemExit
+    if a.part == 'snapshot':   # runs still training (--out holds <part>/<name> folders)
+        for run in sorted(Path(a.out).glob('*/*/checkpoint.pt')):
+            kept = Path(a.keep)/run.parent.parent.name/run.parent.name
+            print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, ellipses=ellipse_jobs)
     default = lambda part: a.steps or (80_000 if part in ('table4', 'periodic') else 20_000)
