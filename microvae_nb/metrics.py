@@ -454,7 +454,8 @@ def remove_small_pieces(x, # two-phase labels: a structure or a batch (N, *spati
                        ) -> np.ndarray:
     "The structures with every piece of either phase smaller than `min_size` pixels flipped."
     t, nd, single = _structures(x, ndim)
-    if t.max() > 1: raise ValueError('remove_small_pieces cleans two-phase structures (labels 0, 1)')
+    if t.max() > 1:
+        raise ValueError('remove_small_pieces cleans two-phase structures (labels 0, 1)')
     out = t.cpu().numpy().astype(np.uint8)
     for s in out:
         for p in (1, 0):
