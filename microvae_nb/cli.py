@@ -12,11 +12,9 @@ import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 
 from . import __version__
-from .data import (load_microstructure, crops, check_choice, check_int,
-                              check_finite, check_free, IMAGE_SUFFIXES, ARRAY_SUFFIXES, read_raw,
-                              as_labels, binarize)
-from .metrics import (indicator, two_point_correlation, reconstruction_error,
-                                 widest_window, image_quality, describe,
+from .data import (load_microstructure, check_choice, check_int, check_finite,
+                              check_free, load_structures, _stack_ndim)
+from .metrics import (reconstruction_error, widest_window, image_quality, describe,
                                  sample_scores, output_labels)
 from .models import load_model
 from .train import resolve_device
@@ -25,42 +23,11 @@ from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffnes
 from .distributed import stop_distributed, is_main
 from .design import design, check_can_design, check_reachable
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
-                              _out_folder, _check_run_folder, _write_json)
+                              describe_figure, _out_folder, _check_run_folder, _write_json)
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'describe_figure', 'ScriptError', 'exit_on_user_error', 'microvae_describe',
-           'microvae_train', 'save_pngs', 'microvae_sample', 'load_structures', 'microvae_eval', 'microvae_label',
-           'microvae_design']
-
-# %% ../nbs/08_cli.ipynb #79f3a4e9
-def describe_figure(ms, # phase labels (H, W) or (D, H, W)
-                    stats:dict, # output of `describe`
-                    title:str='', # figure title, e.g. the data source
-                   ) -> plt.Figure:
-    "Structure, S2 map and radial S2 profile of one microstructure in one figure."
-    ms = np.asarray(ms)
-    limit = min(32, widest_window(ms.shape))
-    s2 = two_point_correlation(indicator(ms, stats['phase'], ms.ndim)[None], ndim=ms.ndim,
-                               limit_to=limit)[0]
-    if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
-    fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(11, 3.4))
-    a0.imshow(ms, cmap='gray', interpolation='nearest')
-    a0.set_title('structure' + (' (middle slice)' if stats['ndim'] == 3 else ''))
-    a0.set_axis_off()
-    ext = limit - 0.5
-    im = a1.imshow(s2, extent=(-ext, ext, ext, -ext))
-    a1.set_title(f'S2 of phase {stats["phase"]}')
-    fig.colorbar(im, ax=a1)
-    phi = stats['s2_radial'][0]                       # S2(0) is the volume fraction
-    a2.plot(stats['s2_radial'], label='S2(|r|)')
-    a2.axhline(phi**2, ls='--', c='gray', label='phi^2')
-    if stats['correlation_length'] is not None:
-        a2.axvline(stats['correlation_length'], ls=':', c='k', label='correlation length')
-    a2.set_xlabel('|r| (pixels)')
-    a2.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'ScriptError', 'exit_on_user_error', 'microvae_describe', 'microvae_train', 'save_pngs',
+           'microvae_sample', 'microvae_eval', 'microvae_label', 'microvae_design']
 
 # %% ../nbs/08_cli.ipynb #756cbd0e
 class ScriptError(SystemExit):
@@ -284,44 +251,6 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
     save_pngs(labels, out, overwrite=True)
     print(f'wrote {n} structures of shape {labels.shape[1:]} to {out}/samples.npy and '
           f'{out}/sample_*.png')
-
-# %% ../nbs/08_cli.ipynb #5bdc3586
-def _stack_ndim(src:str) -> int|None:
-    """The spatial axes of an array file that can only be a stack: 4
-    axes are volumes; else None (undecided)."""
-    p = Path(src)
-    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == 4: return 3
-    return None
-
-# %% ../nbs/08_cli.ipynb #822fb77f
-def load_structures(src:str, # a set (stack file, folder of images) or one microstructure
-                    ndim:int=2, # spatial axes of one structure
-                    # crop side when `src` is one microstructure; None: 64, or its smaller side
-                    size:int|None=None,
-                    threshold=None, # binarise grey values: a number or 'otsu'
-                    # crop side when `size` is None (or the structure's smaller side)
-                    default_size:int=64,
-                   ) -> np.ndarray:
-    """A set of structures (N, *spatial) as phase labels: the stack or
-    images in `src`, or the crops of one structure."""
-    p = Path(src)
-    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == ndim + 1:
-        a = read_raw(p)
-        if size is not None and a.shape[-1] != size:
-            raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of '
-                             f'structures of {a.shape[1:]}')
-        return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
-    if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
-        files = [f for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
-        return np.stack([load_microstructure(f, threshold) for f in files])
-    ms = load_microstructure(src, threshold)
-    if ms.ndim != ndim:
-        raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is '
-                         f'{ndim}')
-    side = check_int('size', size) if size is not None else min(default_size, min(ms.shape))
-    if side > min(ms.shape):
-        raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
-    return crops(ms, side)
 
 # %% ../nbs/08_cli.ipynb #c17d618e
 def _eval_sets(generated:str, reference:str, size:int|None, ndim:int|None, threshold,

@@ -19,10 +19,10 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 # %% auto #0
 __all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', 'is_structure', 'check_choice', 'check_int',
            'check_finite', 'check_free', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw',
-           'otsu_threshold', 'binarize', 'as_labels', 'load_microstructure', 'crops', 'as_tensor', 'label_tensor',
-           'to_onehot', 'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader', 'show_images',
-           'gaussian_random_field', 'grf_filter_grid', 'ellipse_images', 'random_ellipses', 'checkerboard',
-           'voronoi_grains', 'digits', 'circle_points', 'swiss_roll']
+           'otsu_threshold', 'binarize', 'as_labels', 'load_microstructure', 'crops', 'load_structures', 'as_tensor',
+           'label_tensor', 'to_onehot', 'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader',
+           'show_images', 'gaussian_random_field', 'grf_filter_grid', 'ellipse_images', 'random_ellipses',
+           'checkerboard', 'voronoi_grains', 'digits', 'circle_points', 'swiss_roll']
 
 # %% ../nbs/00_data.ipynb #bb15baa8
 MAX_PHASES = 8   # more distinct label values than this: a grey-value image, not phases
@@ -320,6 +320,44 @@ def crops(img, # phase labels (H, W) or (D, H, W)
     starts = np.random.default_rng(seed).integers(0, np.array(img.shape) - size + 1,
                                                   size=(n, img.ndim))
     return np.stack([img[tuple(slice(o, o + size) for o in start)] for start in starts])
+
+# %% ../nbs/00_data.ipynb #5bdc3586
+def _stack_ndim(src:str) -> int|None:
+    """The spatial axes of an array file that can only be a stack: 4
+    axes are volumes; else None (undecided)."""
+    p = Path(src)
+    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == 4: return 3
+    return None
+
+# %% ../nbs/00_data.ipynb #822fb77f
+def load_structures(src:str, # a set (stack file, folder of images) or one microstructure
+                    ndim:int=2, # spatial axes of one structure
+                    # crop side when `src` is one microstructure; None: 64, or its smaller side
+                    size:int|None=None,
+                    threshold=None, # binarise grey values: a number or 'otsu'
+                    # crop side when `size` is None (or the structure's smaller side)
+                    default_size:int=64,
+                   ) -> np.ndarray:
+    """A set of structures (N, *spatial) as phase labels: the stack or
+    images in `src`, or the crops of one structure."""
+    p = Path(src)
+    if p.suffix.lower() in ARRAY_SUFFIXES and p.is_file() and read_raw(p).ndim == ndim + 1:
+        a = read_raw(p)
+        if size is not None and a.shape[-1] != size:
+            raise ValueError(f'--size {size} cuts one microstructure, but {src} is a stack of '
+                             f'structures of {a.shape[1:]}')
+        return binarize(a, threshold) if threshold is not None else as_labels(a, src=src)
+    if p.is_dir() and ndim == 2 and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir()):
+        files = [f for f in sorted(p.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
+        return np.stack([load_microstructure(f, threshold) for f in files])
+    ms = load_microstructure(src, threshold)
+    if ms.ndim != ndim:
+        raise ValueError(f'{src} is one {ms.ndim}D structure of shape {ms.shape}, but --ndim is '
+                         f'{ndim}')
+    side = check_int('size', size) if size is not None else min(default_size, min(ms.shape))
+    if side > min(ms.shape):
+        raise ValueError(f'--size {side} does not fit in {src} of shape {ms.shape}')
+    return crops(ms, side)
 
 # %% ../nbs/00_data.ipynb #55ac027f
 def as_tensor(x, # array, tensor, `Microstructure` or nested lists of numbers

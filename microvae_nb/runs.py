@@ -14,7 +14,8 @@ from fastcore.basics import patch
 
 from .data import (load_microstructure, crops, show_images, to_model_input, check_choice,
                               check_int, check_finite, check_free, as_labels)
-from .metrics import image_quality, mape, r2_score, set_scores, output_labels
+from .metrics import (image_quality, mape, r2_score, set_scores, output_labels,
+                                 indicator, two_point_correlation, widest_window)
 from .models import saved_config
 from .train import Trainer, resolve_device, loss_names, trainer_for
 from .vae import VAEConfig, reconstruct, sample
@@ -26,7 +27,8 @@ from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
 from .design import property_labels
 
 # %% auto #0
-__all__ = ['ASIDE', 'VAEREG_DEFAULTS', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'labelled_set', 'vaereg_run']
+__all__ = ['ASIDE', 'VAEREG_DEFAULTS', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'labelled_set', 'vaereg_run',
+           'describe_figure']
 
 # %% ../nbs/08a_runs.ipynb #87a34f24
 def _out_folder(out) -> Path:
@@ -456,3 +458,33 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     _write_json(out/'history.json', history)
     _write_json(out/'metrics.json', m)
     return m
+
+# %% ../nbs/08a_runs.ipynb #79f3a4e9
+def describe_figure(ms, # phase labels (H, W) or (D, H, W)
+                    stats:dict, # output of `describe`
+                    title:str='', # figure title, e.g. the data source
+                   ) -> plt.Figure:
+    "Structure, S2 map and radial S2 profile of one microstructure in one figure."
+    ms = np.asarray(ms)
+    limit = min(32, widest_window(ms.shape))
+    s2 = two_point_correlation(indicator(ms, stats['phase'], ms.ndim)[None], ndim=ms.ndim,
+                               limit_to=limit)[0]
+    if ms.ndim == 3: ms, s2 = ms[len(ms)//2], s2[len(s2)//2]
+    fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(11, 3.4))
+    a0.imshow(ms, cmap='gray', interpolation='nearest')
+    a0.set_title('structure' + (' (middle slice)' if stats['ndim'] == 3 else ''))
+    a0.set_axis_off()
+    ext = limit - 0.5
+    im = a1.imshow(s2, extent=(-ext, ext, ext, -ext))
+    a1.set_title(f'S2 of phase {stats["phase"]}')
+    fig.colorbar(im, ax=a1)
+    phi = stats['s2_radial'][0]                       # S2(0) is the volume fraction
+    a2.plot(stats['s2_radial'], label='S2(|r|)')
+    a2.axhline(phi**2, ls='--', c='gray', label='phi^2')
+    if stats['correlation_length'] is not None:
+        a2.axvline(stats['correlation_length'], ls=':', c='k', label='correlation length')
+    a2.set_xlabel('|r| (pixels)')
+    a2.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
