@@ -15,7 +15,7 @@ import torch.nn as nn
 from .data import to_model_input
 
 # %% auto #0
-__all__ = ['MODELS', 'VAEOutput', 'LossTerms', 'as_model_input', 'check_fits', 'check_codes', 'register_model', 'build_model',
+__all__ = ['MODELS', 'VAEOutput', 'LossTerms', 'check_fits', 'check_codes', 'as_model_input', 'register_model', 'build_model',
            'save_checkpoint', 'load_checkpoint', 'saved_config', 'fold_norm_biases', 'load_model']
 
 # %% ../nbs/02a_models.ipynb #8ef322d8
@@ -36,15 +36,6 @@ class LossTerms:
     rec: torch.Tensor # reconstruction term
     kl: torch.Tensor # KL term (before the weight beta)
 
-# %% ../nbs/02a_models.ipynb #c8bbe838
-def as_model_input(images, # model input (N, C, *spatial), or labels/values in [0, 1] (N, *spatial)
-                   cfg, # the model's configuration (its `shape`: channels and spatial axes)
-                  ) -> torch.Tensor:
-    """Float model input (N, *cfg.shape), checked: values in [0, 1], no
-    NaN, the model's channels and sides (`check_fits`, below)."""
-    return check_fits(to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
-                                     ndim=cfg.ndim), cfg)
-
 # %% ../nbs/02a_models.ipynb #b0c1fe88
 def check_fits(x:torch.Tensor, # model input (N, C, *spatial)
                cfg, # the model's configuration
@@ -62,6 +53,15 @@ def check_codes(z:torch.Tensor, # latent codes
     if z.ndim != 2 or z.shape[1] != cfg.latent_dim:
         raise ValueError(f'Expected latent codes (N, {cfg.latent_dim}), got shape {tuple(z.shape)}')
     return z
+
+# %% ../nbs/02a_models.ipynb #c8bbe838
+def as_model_input(images, # model input (N, C, *spatial), or labels/values in [0, 1] (N, *spatial)
+                   cfg, # the model's configuration (its `shape`: channels and spatial axes)
+                  ) -> torch.Tensor:
+    """Float model input (N, *cfg.shape), checked: values in [0, 1], no
+    NaN, the model's channels and sides (`check_fits`, below)."""
+    return check_fits(to_model_input(images, n_phases=cfg.shape[0] if cfg.shape[0] > 1 else None,
+                                     ndim=cfg.ndim), cfg)
 
 # %% ../nbs/02a_models.ipynb #cf7e6a85
 MODELS = {}    # kind -> (model class, configuration class): what `load_model` can rebuild
