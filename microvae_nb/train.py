@@ -62,6 +62,7 @@ class TrainerBase:
     """The plumbing every trainer shares: device, seeded random generator
     (`rng`), checkpoint file, exact resume, NaN stop, Ctrl-C, several processes (10)."""
     unit = 'step' # what the trainer counts, the name of its counter attribute
+    evals = () # what it scored in training (DA-VEGAN's E_rec, E_gen); none by default
     def __init__(self,
                  checkpoint=None, # file for the last good state
                  resume:bool=False, # continue from `checkpoint`
@@ -448,8 +449,6 @@ def from_run(cls:Trainer,
 
 @patch
 def fit_epochs(self:Trainer, epochs:int) -> dict: return self.fit(epochs)
-
-TrainerBase.evals = ()   # what a trainer scored in training (DA-VEGAN's E_rec, E_gen); none here
 
 @patch(as_prop=True)
 def steps_taken(self:Trainer) -> int:
