@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_design.ipynb #400b3759
 from __future__ import annotations
-import time
+import math, time
 
 import numpy as np
 import torch
@@ -97,18 +97,15 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
     t = torch.as_tensor(np.atleast_1d(target), dtype=torch.float32, device=z.device)
     z = z.detach().clone().requires_grad_(True)
     opt = torch.optim.Adam([z], lr=check_finite('lr', lr, 0, open_low=True))
-    best, best_z, first = None, z.detach().clone(), None
+    best_z, first = z.detach().clone(), None
     for step in range(check_int('steps', steps, 0) + 1):
         err, _ = design_error(model, z, t)
         e = err.detach()
-        first = e.clone() if first is None else first
-        better = e < best if best is not None else torch.ones_like(e, dtype=torch.bool)
-        best = e.clone() if best is None else torch.minimum(best, e)
-        best_z[better] = z.detach()[better]
+        if first is None: first, best = e.clone(), torch.full_like(e, math.inf)
+        best_z[e < best], best = z.detach()[e < best], torch.minimum(best, e)
         if step == steps or (enough and int((best < tol/2).sum()) >= enough): break
         loss = (err**2).sum() + penalty*(((z - anchor)/scale)**2).mean(1).sum()
-        opt.zero_grad()
-        loss.backward()
+        z.grad, = torch.autograd.grad(loss, [z])   # the codes only: the model is left as it is
         opt.step()
     return dict(z=best_z, error=best, before=first, steps=step)
 
@@ -156,7 +153,7 @@ def lookup(labels:np.ndarray, # the training labels (M, P)
     return dict(index=i, label=lab[i].tolist(), error_percent=float(100*rel[i].max()))
 
 # %% ../nbs/05a_design.ipynb #03f6d415
-def _records(model, labels, fine, coarse, comp, target, near, full) -> list:
+def _records(labels, fine, coarse, comp, target, near, full) -> list:
     "One record per design: properties (fine grid), grid change, errors, morphology, novelty."
     err = 100*np.abs(fine - target)/np.abs(target)
     change = 100*np.abs(fine - coarse)/np.abs(fine)
@@ -182,7 +179,7 @@ def design(model:VAERegression, # a trained VAE-regression model (properties: st
           ) -> dict:
     "k distinct structures for the target, refined by the physics and verified on a finer grid."
     start, t = time.perf_counter(), check_reachable(check_can_design(model), target)
-    model.eval().requires_grad_(False)
+    model.eval()
     z, comp, means, std = latent_starts(model, t, n, seed)
     enough = 2*check_int('k', k)
     r = refine_codes(model, t, z, means[comp], std[comp], steps, tol=tol, enough=enough)
@@ -207,7 +204,7 @@ def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, s
     base = lookup(property_labels(training, cfg.properties), t) if training is not None else None
     msg = (f'{n_hits} distinct structures within {100*tol:g} %' if n_hits >= k else
            f'only {n_hits} of {k} distinct structures reached {100*tol:g} %; the best are returned')
-    records = _records(model, labels, fine, coarse, comp, t, near, full)
+    records = _records(labels, fine, coarse, comp, t, near, full)
     return dict(structures=labels, designs=records,
                 hits=n_hits, message=msg, steps=r['steps'], lookup=base,
                 before_percent=(100*r['before']).tolist(), seconds=time.perf_counter() - start)
