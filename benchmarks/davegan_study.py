@@ -7,7 +7,7 @@
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
     python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
 
-Each job trains with `cli.train_run` (run folder under --out, checkpoint included) and then writes a small folder
+Each job trains with `runs.train_run` (run folder under --out, checkpoint included) and then writes a small folder
 under nbs/results/davegan/<part>/<name>: config.json, history.json (ellipses: model.pt), and arrays.npz with 256
 samples and the reconstructions of (the first 256) training structures, decoded twice: with the batch-norm
 statistics of training (`*_running`) and with statistics recomputed from prior batches (`*_refreshed`). The
@@ -43,8 +43,14 @@ def keep(net, images, run, kept, seed):
     refresh_batch_norm(fresh, rng=torch.Generator().manual_seed(0))
     fresh.eval()
     (s_run, r_run), (s_ref, r_ref) = decoded(net, images, seed), decoded(fresh, images, seed)
-    np.savez_compressed(kept/'arrays.npz', samples_running=s_run, reconstructions_running=r_run,
-                        samples_refreshed=s_ref, reconstructions_refreshed=r_ref)
+    arrays = dict(samples_running=s_run, reconstructions_running=r_run, samples_refreshed=s_ref,
+                  reconstructions_refreshed=r_ref)
+    if getattr(net.cfg, 'two_stats', False):   # the same reconstructions with the prior's statistics
+        from microvae_nb.vae import norm_stats, encode, decode
+        from microvae_nb.metrics import output_labels
+        with norm_stats(net, 'prior'): r = decode(net, encode(net, images[:256]))
+        arrays['reconstructions_prior_stats'] = output_labels(r).numpy().astype(np.uint8)
+    np.savez_compressed(kept/'arrays.npz', **arrays)
 
 
 def posterior(run, kept):
@@ -80,7 +86,7 @@ def job(args):
     name, images, out, kept, kwargs = args
     import torch
     torch.set_num_threads(1)
-    from microvae_nb.cli import train_run
+    from microvae_nb.runs import train_run
     from microvae_nb.models import load_model
     t0 = time.time()
     m = train_run(images, Path(out)/name, progress=False, force=True, refresh_bn=False, **kwargs)
@@ -117,6 +123,12 @@ def periodic_jobs(steps, names=('alloy',)):
     return [(f'{n}_{k}', im, kw | v) for n, im, kw in table4_jobs(steps, names) for k, v in PERIODIC.items()]
 
 
+def stats_jobs(steps, names=('alloy',)):
+    "Separate batch-norm statistics for reconstructions and samples, at the command line's default budget."
+    return [(f'{n}{k}', im, dict(kw, eval_every=500) | v) for n, im, kw in table4_jobs(steps, names)
+            for k, v in {'': {}, '_periodic': dict(periodic=True)}.items()]
+
+
 def ellipse_jobs(steps, n_images=10_000):
     from microvae_nb.data import random_ellipses
     images, _ = random_ellipses(n_images, seed=0)
@@ -126,7 +138,7 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'ellipses', 'all', 'posterior', 'snapshot'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'ellipses', 'all', 'posterior', 'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
@@ -143,8 +155,9 @@ if __name__ == '__main__':
             kept = Path(a.keep)/run.parent.parent.name/run.parent.name
             print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
-    parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, ellipses=ellipse_jobs)
-    default = lambda part: a.steps or (80_000 if part in ('table4', 'periodic') else 20_000)
+    parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, stats=stats_jobs,
+                 ellipses=ellipse_jobs)
+    default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together
         todo = [('table4', j) for j in table4_jobs(default('table4'))[:1]]
         todo += [('ablation', j) for j in ablation_jobs(default('ablation'))]

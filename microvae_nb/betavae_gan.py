@@ -19,7 +19,7 @@ from .models import as_model_input, register_model, load_model, VAEOutput, check
 from .train import TrainerBase, register_trainer
 from .vae import (LAYERS, activation, down_block, up_block, reconstruction_loss,
                              reduce_loss, reconstruct, sample, _check_sizes, posterior_forward,
-                             reparameterise)
+                             reparameterise, add_posterior_stats, norm_stats)
 from .diffaug import translate, random_shifts, augmented_kl, DiffAugSettings
 from .distributed import (global_batch, batch_random, average_gradients,
                                      sum_over_processes, any_process, world_size)
@@ -71,6 +71,7 @@ class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
     vae_as_real: bool = False # the discriminator calls G(z_vae) real (the text), not fake (eq. 6)
     noise_batch: str = 'separate' # G(z_vae), G(z_noise) in two generator calls, or 'joint' (one)
     refresh_bn: bool = False # generator BN statistics from prior batches before scoring
+    posterior_stats: bool = True # the generator's BN: own statistics for posterior codes
 
 # %% ../nbs/03_betavae_gan.ipynb #cd4adaeb
 @patch
@@ -107,6 +108,12 @@ def _check_numbers(self:DAVEGANConfig):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0, open_low=True)))
     check_finite('latent_strength', self.latent_strength, 0, 0.999999)
 
+# %% ../nbs/03_betavae_gan.ipynb #bc3614c8
+@patch(as_prop=True)
+def two_stats(self:DAVEGANConfig) -> bool:
+    "Whether the generator keeps batch-norm statistics for posterior codes apart from the prior's."
+    return self.posterior_stats and self.gan and self.noise_batch == 'separate'
+
 # %% ../nbs/03_betavae_gan.ipynb #cfa07e96
 def table2_config(**kwargs) -> DAVEGANConfig:
     "Seed 003's Table 2: single ellipses, 32x32, z_dim 5, batch 32 (keyword arguments override)."
@@ -134,7 +141,7 @@ def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,
 class DAVEGAN(nn.Module):
     """Encoder, mutual generator/decoder and discriminator of seed
     003 (Tables 2 and 3), for 2D and 3D images."""
-    def __init__(self, cfg:DAVEGANConfig):
+    def __init__(self, cfg:DAVEGANConfig):  # the configuration, saved with the weights
         super().__init__()
         self.cfg, C, L = cfg, cfg.shape[0], cfg.latent_dim
         e, g, d = (C,) + cfg.enc_filters, cfg.gen_filters + (C,), (C,) + cfg.disc_filters
@@ -144,17 +151,18 @@ class DAVEGAN(nn.Module):
                                      _valid_block(e[-1], 2*L, cfg, act=table3, norm=table3),
                                      nn.Flatten())
         ups = [up_block(a, b, cfg, periodic=cfg.periodic) for a, b in zip(g[:-2], g[1:-1])]
-        # logits: the sigmoid is in the loss / decode
         out = up_block(g[-2], C, cfg, batch_norm=cfg.gen_out_norm, periodic=cfg.periodic)[:-1]
         self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
                                        _valid_block(L, g[0], cfg, transpose=True), *ups, out)
+        if cfg.two_stats: add_posterior_stats(self.generator)   # reconstructions apart from samples
         self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)
                                              for i, (a, b) in enumerate(zip(d, d[1:]))],
                                            _valid_block(d[-1], 1, cfg, act=False), nn.Flatten())
 
-    def encode(self, x): return self.encoder(x).chunk(2, dim=1)
-    def decode(self, z): return torch.sigmoid(self.generator(z))
-    def forward(self, x) -> VAEOutput:
+    def encode(self, x): return self.encoder(x).chunk(2, dim=1)  # model input (N, C, *spatial)
+    def decode(self, z): return torch.sigmoid(self.generator(z))  # latent codes (N, latent_dim)
+    def forward(self, x # model input (N, C, *spatial), floats in [0, 1]
+               ) -> VAEOutput:
         "The VAE half, as every model of the package (`vae.posterior_forward`)."
         return posterior_forward(self, x, self.generator)
 
@@ -181,7 +189,8 @@ class StepLosses:
         return torch.stack([getattr(self, n) for n in self.names()]).detach()
 
 # %% ../nbs/03_betavae_gan.ipynb #de3bc9c7
-def make_optimizers(model:DAVEGAN) -> dict:
+def make_optimizers(model:DAVEGAN # the model whose three networks get an optimiser each
+                   ) -> dict:
     "One Adam optimiser per network, with Table 1's learning rates."
     cfg = model.cfg
     return dict(gen=torch.optim.Adam(model.generator.parameters(), lr=cfg.lr_gen),
@@ -224,12 +233,13 @@ def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch
 
 # %% ../nbs/03_betavae_gan.ipynb #9a3d68bc
 def _generate(model:DAVEGAN, z_vae:torch.Tensor, z_noise:torch.Tensor) -> torch.Tensor:
-    """Logits of G(z_vae), then (with the GAN) of G(z_noise): in two
-    calls, or in one batch (`noise_batch`)."""
+    """Logits of G(z_vae), then (with the GAN) of G(z_noise): in two calls (each with its own
+    batch-norm statistics, `posterior_stats`), or in one batch (`noise_batch`)."""
     g, cfg = model.generator, model.cfg
     if not cfg.gan: return g(z_vae)
     if cfg.noise_batch == 'joint': return g(torch.cat([z_vae, z_noise]))
-    return torch.cat([g(z_vae), g(z_noise)])
+    with norm_stats(model): rec = g(z_vae)   # posterior codes: their own BN statistics
+    return torch.cat([rec, g(z_noise)])
 
 # %% ../nbs/03_betavae_gan.ipynb #aa80836a
 def train_step(model:DAVEGAN, # the model (in training mode)
@@ -363,7 +373,7 @@ def training_state(self:DAVEGANTrainer) -> dict:
 
 # %% ../nbs/03_betavae_gan.ipynb #11b36453
 @patch
-def load_training_state(self:DAVEGANTrainer, state:dict):
+def load_training_state(self:DAVEGANTrainer, state:dict): # what `training_state` returned
     "Restore what `training_state` saved."
     for k, o in self.opts.items(): o.load_state_dict(state['optimizers'][k])
     self.history, self.evals = state['history'], state['evals']
@@ -459,7 +469,9 @@ def from_run(cls:DAVEGANTrainer,
     return cls(cfg, images, eval_every=eval_every or None, **kwargs)
 
 @patch
-def fit_epochs(self:DAVEGANTrainer, epochs:int) -> dict:
+def fit_epochs(self:DAVEGANTrainer,
+               epochs:int, # passes through the training set
+              ) -> dict:
     return self.fit(check_int('epochs', epochs)*(len(self.labels)//self.model.cfg.batch_size))
 
 @patch(as_prop=True)

@@ -18,15 +18,15 @@ from .metrics import (reconstruction_error, widest_window, image_quality, descri
                                  sample_scores, output_labels)
 from .models import load_model
 from .train import resolve_device
-from .vae import sample, png_bytes
+from .vae import sample
 from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffness_dataset
 from .distributed import stop_distributed, is_main
 from .design import design, check_can_design, check_reachable
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
-                              describe_figure, _out_folder, _check_run_folder, _write_json)
+                              describe_figure, save_pngs, _out_folder, _check_run_folder, _write_json)
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'ScriptError', 'exit_on_user_error', 'microvae_describe', 'microvae_train', 'save_pngs',
+__all__ = ['USER_ERRORS', 'CROP_FLAGS', 'ScriptError', 'exit_on_user_error', 'microvae_describe', 'microvae_train',
            'microvae_sample', 'microvae_eval', 'microvae_label', 'microvae_design']
 
 # %% ../nbs/08_cli.ipynb #756cbd0e
@@ -207,23 +207,6 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags, out = dict(locals()), _out_folder(out)
     (_train_vaereg if _is_vaereg(out, model, resume) else _train_crops)(out, flags)
-
-# %% ../nbs/08_cli.ipynb #fdc09105
-def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's middle slice is drawn)
-              folder:Path, # where to write
-              stem:str='sample', # file names: stem_000.png, ...
-              overwrite:bool=False, # replace existing files
-             ) -> list:
-    """One grey PNG per structure, phases spread over 0..255;
-    existing files (dangling symlinks too) are refused unless `overwrite`."""
-    top, paths = max(int(labels.max()),
-                     1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
-    existing = [str(p) for p in paths if os.path.lexists(p)]
-    if existing and not overwrite:
-        raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
-    for path, a in zip(paths, labels):
-        check_free(path, overwrite=True).write_bytes(png_bytes(a[None]/top, scale=1))
-    return paths
 
 # %% ../nbs/08_cli.ipynb #c7876613
 @call_parse

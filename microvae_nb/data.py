@@ -21,8 +21,9 @@ __all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', '
            'check_finite', 'check_free', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw',
            'otsu_threshold', 'binarize', 'as_labels', 'load_microstructure', 'crops', 'load_structures', 'as_tensor',
            'label_tensor', 'to_onehot', 'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader',
-           'show_images', 'gaussian_random_field', 'grf_filter_grid', 'ellipse_images', 'random_ellipses',
-           'checkerboard', 'voronoi_grains', 'digits', 'circle_points', 'swiss_roll']
+           'show_images', 'MarkdownTable', 'results_table', 'gaussian_random_field', 'grf_filter_grid',
+           'ellipse_images', 'random_ellipses', 'checkerboard', 'voronoi_grains', 'digits', 'circle_points',
+           'swiss_roll']
 
 # %% ../nbs/00_data.ipynb #bb15baa8
 MAX_PHASES = 8   # more distinct label values than this: a grey-value image, not phases
@@ -307,6 +308,8 @@ def crops(img, # phase labels (H, W) or (D, H, W)
     img = np.asarray(img)
     if img.ndim not in (2, 3):
         raise ValueError(f'Expected one 2D or 3D image, got shape {img.shape}')
+    if img.dtype.kind == 'f' and not np.isfinite(img).all():
+        raise ValueError('img holds NaN or inf: crops are cut from phase labels or grey values')
     size = check_int('size', size)
     if size > min(img.shape):
         raise ValueError(f'Crop size {size} does not fit in an image of shape {img.shape}')
@@ -516,6 +519,35 @@ def show_images(ims, # images (N, H, W), (N, C, H, W), a `Microstructure`, or vo
     if suptitle: fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/00_data.ipynb #22e81b40
+class MarkdownTable(str):
+    "A Markdown table: notebooks and the docs render it, `print` shows its text."
+    def _repr_markdown_(self): return str(self)
+
+# %% ../nbs/00_data.ipynb #b3a20823
+def _table_cell(v, fmt) -> str:
+    "One cell: `None` empty, else `fmt` (a format spec or a function), floats to 4 digits, `|` escaped."
+    if v is None: s = ''
+    elif callable(fmt): s = fmt(v)
+    elif fmt: s = format(v, fmt)
+    else: s = f'{v:.4g}' if isinstance(v, float) else str(v)
+    return s.replace('|', r'\|')
+
+# %% ../nbs/00_data.ipynb #61ec1260
+def results_table(rows:list|dict, # one dict per row, column name -> value; a missing key is an empty cell
+                  formats:dict|None=None, # column -> format spec ('.2e', '.1%') or a function
+                  columns:list|None=None, # the columns in order; default: every key, in order of first use
+                 ) -> MarkdownTable:
+    "The package's one way to show a results table: dicts in, Markdown out."
+    rows = [rows] if isinstance(rows, dict) else list(rows)
+    formats = formats or {}
+    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    if not columns: raise ValueError('results_table needs at least one row with a column, got none')
+    head = ['| ' + ' | '.join(map(str, columns)) + ' |', '|' + '---|'*len(columns)]
+    body = ['| ' + ' | '.join(_table_cell(r.get(c), formats.get(c)) for c in columns) + ' |'
+            for r in rows]
+    return MarkdownTable('\n'.join(head + body))
 
 # %% ../nbs/00_data.ipynb #290b4a65
 def _gaussian_filter_fft(field:torch.Tensor, sigma) -> torch.Tensor:

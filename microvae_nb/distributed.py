@@ -190,6 +190,7 @@ def sync_batch_norm(module:nn.Module, # a model (changed in place)
             new = DistributedBatchNorm(child.num_features, child.eps, child.momentum, child.affine,
                                        child.track_running_stats)
             new._parameters, new._buffers = child._parameters, child._buffers
+            new._load_state_dict_pre_hooks = child._load_state_dict_pre_hooks
             setattr(module, name, new.train(child.training))
         else: sync_batch_norm(child)
     return module

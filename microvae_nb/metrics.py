@@ -86,6 +86,7 @@ def widest_window(shape:tuple, # spatial shape of the structures
 
 def _displacements(n:int, periodic:bool, limit_to:int|None) -> torch.Tensor:
     "The displacements kept along an axis of `n` pixels, in increasing order."
+    limit_to = None if limit_to is None else check_int('limit_to', limit_to)
     if limit_to is None: lo, hi = (-(n//2), n - n//2 - 1) if periodic else (-(n - 1), n - 1)
     else: lo, hi = -(limit_to - 1), limit_to - 1
     widest = widest_window((n,), periodic)

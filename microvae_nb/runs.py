@@ -18,7 +18,7 @@ from .metrics import (image_quality, mape, r2_score, set_scores, output_labels,
                                  indicator, two_point_correlation, widest_window)
 from .models import saved_config
 from .train import Trainer, resolve_device, loss_names, trainer_for
-from .vae import VAEConfig, reconstruct, sample
+from .vae import VAEConfig, reconstruct, sample, png_bytes
 from .betavae_gan import table2_config, table3_config
 from .mechanics import load_stiffness_dataset
 from .distributed import start_distributed, wait_for_all, is_main, world_size
@@ -27,8 +27,8 @@ from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
 from .design import property_labels
 
 # %% auto #0
-__all__ = ['ASIDE', 'VAEREG_DEFAULTS', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'labelled_set', 'vaereg_run',
-           'describe_figure']
+__all__ = ['ASIDE', 'VAEREG_DEFAULTS', 'training_crops', 'RunSettings', 'run_settings', 'train_run', 'save_pngs', 'labelled_set',
+           'vaereg_run', 'describe_figure']
 
 # %% ../nbs/08a_runs.ipynb #87a34f24
 def _out_folder(out) -> Path:
@@ -325,6 +325,23 @@ def _write_json(path:Path, data:dict):
     text = json.dumps(data, indent=1, allow_nan=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     check_free(path, overwrite=True).write_text(text)   # a symlink is replaced, not followed
+
+# %% ../nbs/08a_runs.ipynb #fdc09105
+def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's middle slice is drawn)
+              folder:Path, # where to write
+              stem:str='sample', # file names: stem_000.png, ...
+              overwrite:bool=False, # replace existing files
+             ) -> list:
+    """One grey PNG per structure, phases spread over 0..255;
+    existing files (dangling symlinks too) are refused unless `overwrite`."""
+    top, paths = max(int(labels.max()),
+                     1), [Path(folder)/f'{stem}_{i:03d}.png' for i in range(len(labels))]
+    existing = [str(p) for p in paths if os.path.lexists(p)]
+    if existing and not overwrite:
+        raise FileExistsError(f'Refusing to overwrite {existing[0]} (and {len(existing) - 1} more)')
+    for path, a in zip(paths, labels):
+        check_free(path, overwrite=True).write_bytes(png_bytes(a[None]/top, scale=1))
+    return paths
 
 # %% ../nbs/08a_runs.ipynb #cd9d617e
 def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microvae_label`

@@ -85,7 +85,7 @@ class TrainerBase:
 
     def training_state(self) -> dict:
         raise NotImplementedError('a trainer returns its optimiser state, counters, ...')
-    def load_training_state(self, state:dict):
+    def load_training_state(self, state:dict): # what `training_state` returned
         raise NotImplementedError('a trainer restores what training_state saved')
 
 # %% ../nbs/02b_train.ipynb #a40fcfb7
@@ -296,7 +296,7 @@ def training_state(self:Trainer) -> dict:
 
 # %% ../nbs/02b_train.ipynb #0efd39c4
 @patch
-def load_training_state(self:Trainer, state:dict):
+def load_training_state(self:Trainer, state:dict): # what `training_state` returned
     "Restore what `training_state` saved (with the same `monitor`)."
     by = state.get('monitor', 'loss')
     if by != self.monitor:
@@ -448,7 +448,8 @@ def from_run(cls:Trainer,
                **kwargs)
 
 @patch
-def fit_epochs(self:Trainer, epochs:int) -> dict: return self.fit(epochs)
+def fit_epochs(self:Trainer, epochs:int # passes through the training set
+              ) -> dict: return self.fit(epochs)
 
 @patch(as_prop=True)
 def steps_taken(self:Trainer) -> int:

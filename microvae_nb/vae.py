@@ -5,6 +5,7 @@
 # %% ../nbs/02_vae.ipynb #50ab506b
 from __future__ import annotations
 import io, math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,11 @@ from .models import (VAEOutput, LossTerms, as_model_input, register_model, load_
                                 check_codes)
 
 # %% auto #0
-__all__ = ['LAYERS', 'VAEConfig', 'activation', 'down_block', 'PeriodicConvT', 'up_block', 'Encoder', 'Decoder', 'gaussian_kl',
-           'reconstruction_loss', 'reduce_loss', 'reparameterise', 'posterior_forward', 'VAE', 'n_parameters',
-           'seed000_config', 'seed001_config', 'load_vae', 'encode', 'decode', 'reconstruct', 'sample', 'perturb',
-           'interpolate', 'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer',
-           'static_explorer']
+__all__ = ['LAYERS', 'POSTERIOR_STATS', 'VAEConfig', 'activation', 'down_block', 'PeriodicConvT', 'up_block',
+           'add_posterior_stats', 'norm_stats', 'Encoder', 'Decoder', 'gaussian_kl', 'reconstruction_loss',
+           'reduce_loss', 'reparameterise', 'posterior_forward', 'VAE', 'n_parameters', 'seed000_config',
+           'seed001_config', 'load_vae', 'encode', 'decode', 'reconstruct', 'sample', 'perturb', 'interpolate',
+           'latent_scatter', 'latent_grid', 'png_bytes', 'traversal_frames', 'latent_explorer', 'static_explorer']
 
 # %% ../nbs/02_vae.ipynb #b8c4eb8a
 def _check_sizes(cfg, **sizes):
@@ -137,7 +138,7 @@ class PeriodicConvT(nn.Module):
         self.before, self.after = (k - padding)//2, (1 + padding)//2   # input pixels that wrap
         self.start = padding + 2*self.before
 
-    def forward(self, x):
+    def forward(self, x):  # feature maps (N, C, *spatial)
         nd = x.ndim - 2
         y = self.conv(F.pad(x, (self.before, self.after)*nd, mode='circular'))
         return y[(..., *[slice(self.start, self.start + 2*n) for n in x.shape[2:]])]
@@ -163,6 +164,46 @@ def up_block(cin:int, # input channels
                      padding_mode='circular' if periodic else 'zeros')
     return _finish([nn.Upsample(scale_factor=2), conv], cout, cfg, batch_norm)
 
+# %% ../nbs/02_vae.ipynb #80464d1c
+POSTERIOR_STATS = ('posterior_mean', 'posterior_var', 'posterior_batches')
+_RUNNING = ('running_mean', 'running_var', 'num_batches_tracked')
+
+def _fill_posterior(state:dict, prefix:str, *args):
+    "Load hook: a state saved without posterior statistics starts them from the shared ones."
+    for p, r in zip(POSTERIOR_STATS, _RUNNING):
+        if prefix + p not in state and prefix + r in state: state[prefix + p] = state[prefix + r].clone()
+
+def add_posterior_stats(net:nn.Module, # a network whose batch-norm layers get a second set of statistics
+                       ) -> nn.Module:
+    "Every batch-norm layer of `net` with running statistics for posterior codes of its own."
+    for m in net.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats:
+            for p, r in zip(POSTERIOR_STATS, _RUNNING): m.register_buffer(p, getattr(m, r).clone())
+            m._register_load_state_dict_pre_hook(_fill_posterior)
+    return net
+
+# %% ../nbs/02_vae.ipynb #507d75e2
+def _use_posterior(layers:list, on:bool):
+    "Swap each layer's posterior and shared statistics where its current choice differs from `on`."
+    for m in layers:
+        if getattr(m, '_posterior_in_use', False) != on:
+            b = m._buffers
+            for p, r in zip(POSTERIOR_STATS, _RUNNING): b[p], b[r] = b[r], b[p]
+            m._posterior_in_use = on
+
+@contextmanager
+def norm_stats(model:nn.Module, # a model; layers without posterior statistics are left alone
+               which:str='posterior', # 'posterior' (codes of real structures) or 'prior' (samples)
+              ):
+    "Within the block, batch norm uses (and in training updates) the statistics of `which`."
+    on = check_choice('which', which, ('posterior', 'prior')) == 'posterior'
+    layers = [m for m in model.modules() if POSTERIOR_STATS[0] in m._buffers]
+    before = [getattr(m, '_posterior_in_use', False) for m in layers]
+    _use_posterior(layers, on)
+    try: yield model
+    finally:
+        for m, b in zip(layers, before): _use_posterior([m], b)
+
 # %% ../nbs/02_vae.ipynb #8121efe5
 def _dense_stack(widths:tuple, act:str) -> list:
     "Linear layers between consecutive `widths`, each followed by the activation."
@@ -170,7 +211,7 @@ def _dense_stack(widths:tuple, act:str) -> list:
 
 class Encoder(nn.Module):
     "x (N, *shape) -> mean and log-variance of q(z|x), each (N, latent_dim)."
-    def __init__(self, cfg:VAEConfig):
+    def __init__(self, cfg:VAEConfig):  # the configuration, saved with the weights
         super().__init__()
         if cfg.arch == 'mlp':
             widths = (math.prod(cfg.shape),) + cfg.hidden
@@ -188,14 +229,14 @@ class Encoder(nn.Module):
         self.mu = nn.Linear(features, cfg.latent_dim)
         self.logvar = nn.Linear(features, cfg.latent_dim)
 
-    def forward(self, x):
+    def forward(self, x):  # model input (N, C, *spatial), floats in [0, 1]
         h = self.body(x)
         return self.mu(h), self.logvar(h)
 
 # %% ../nbs/02_vae.ipynb #f6e35228
 class Decoder(nn.Module):
     "z (N, latent_dim) -> logits (N, *shape); the model's `decode` turns them into probabilities."
-    def __init__(self, cfg:VAEConfig):
+    def __init__(self, cfg:VAEConfig):  # the configuration, saved with the weights
         super().__init__()
         self.shape = cfg.shape
         if cfg.arch == 'mlp':
@@ -212,7 +253,8 @@ class Decoder(nn.Module):
                                       LAYERS[cfg.ndim]['conv'](cfg.filters[0], cfg.shape[0], k,
                                                                padding=k//2))
 
-    def forward(self, z): return self.body(z).reshape(len(z), *self.shape)
+    def forward(self, z):  # latent codes (N, latent_dim)
+        return self.body(z).reshape(len(z), *self.shape)
 
 # %% ../nbs/02_vae.ipynb #6553484c
 def gaussian_kl(mu1:torch.Tensor, # mean of the first Gaussian (N, L)
@@ -262,22 +304,27 @@ def posterior_forward(model:nn.Module, # a model with `encode` (posterior moment
     mode (the posterior mean otherwise), decoded."""
     mu, logvar = model.encode(x)
     z = reparameterise(mu, logvar) if model.training else mu
-    logits = decoder(z)
+    with norm_stats(model): logits = decoder(z)
     return VAEOutput(torch.sigmoid(logits), logits, mu, logvar, z)
 
 # %% ../nbs/02_vae.ipynb #64841efb
 class VAE(nn.Module):
     "A variational autoencoder built from a `VAEConfig`."
-    def __init__(self, cfg:VAEConfig):
+    def __init__(self, cfg:VAEConfig):  # the configuration, saved with the weights
         super().__init__()
         self.cfg, self.encoder, self.decoder = cfg, Encoder(cfg), Decoder(cfg)
 
-    def encode(self, x): return self.encoder(x)
-    def decode(self, z): return torch.sigmoid(self.decoder(z))
+    def encode(self, x): return self.encoder(x)  # model input (N, C, *spatial), floats in [0, 1]
+    def decode(self, z): return torch.sigmoid(self.decoder(z))  # latent codes (N, latent_dim)
 
-    def forward(self, x) -> VAEOutput: return posterior_forward(self, x, self.decoder)
+    def forward(self, x # model input (N, C, *spatial), floats in [0, 1]
+               ) -> VAEOutput:
+        return posterior_forward(self, x, self.decoder)
 
-    def loss(self, x, out:VAEOutput) -> LossTerms:
+    def loss(self,
+             x:torch.Tensor, # the model input `out` was computed from
+             out:VAEOutput, # `forward`'s output for x
+            ) -> LossTerms:
         "Reconstruction + beta KL, reduced as the configuration says."
         r = self.cfg.reduction
         rec = reduce_loss(reconstruction_loss(out.logits, x, self.cfg.recon), r)
@@ -351,9 +398,12 @@ def decode(model:VAE, # a trained VAE
     return model.decode(z).cpu()
 
 # %% ../nbs/02_vae.ipynb #e3871658
-def reconstruct(model:VAE, x, batch_size:int=256) -> torch.Tensor:
-    "Reconstructions (decoded posterior means) of images."
-    return decode(model, encode(model, x, batch_size))
+def reconstruct(model:VAE, # a trained model
+                x, # images (N, *spatial) labels or (N, C, *spatial) in [0, 1]
+                batch_size:int=256, # images per forward pass
+               ) -> torch.Tensor:
+    "Reconstructions (decoded posterior means) of images, with the posterior's batch-norm statistics."
+    with norm_stats(model): return decode(model, encode(model, x, batch_size))
 
 # %% ../nbs/02_vae.ipynb #ab53616f
 def sample(model:VAE, # a trained VAE

@@ -144,7 +144,7 @@ def _head(width:int, hidden:int, out:int) -> nn.Sequential:
 # %% ../nbs/05_vaereg_gmm.ipynb #7d6359aa
 class Trunk(nn.Module):
     "The shared part of encoder and regressor: x (N, *shape) -> features (N, dense)."
-    def __init__(self, cfg:VAERegConfig):
+    def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
         super().__init__()
         L, k, chans = LAYERS[cfg.ndim], cfg.kernel_size, (cfg.shape[0],) + cfg.filters
         convs = [m for a, b in zip(chans, chans[1:])
@@ -154,12 +154,12 @@ class Trunk(nn.Module):
         self.body = nn.Sequential(*convs, nn.Flatten(),
                                   nn.Linear(cfg.filters[-1]*math.prod(sides), cfg.dense), nn.ReLU())
 
-    def forward(self, x): return self.body(x)
+    def forward(self, x): return self.body(x)  # model input (N, C, *spatial), floats in [0, 1]
 
 # %% ../nbs/05_vaereg_gmm.ipynb #c66941a6
 class RegDecoder(nn.Module):
     "z (N, latent_dim) -> logits (N, *shape), as seed 002's Table 3."
-    def __init__(self, cfg:VAERegConfig):
+    def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
         super().__init__()
         L, k, n_up = LAYERS[cfg.ndim], cfg.kernel_size, len(cfg.decoder_filters)
         start = tuple(max(1, s//2**n_up) for s in cfg.shape[1:])
@@ -175,12 +175,12 @@ class RegDecoder(nn.Module):
                                   nn.Unflatten(1, (top, *start)), *ups,
                                   L['convT'](chans[-1], cfg.shape[0], last, padding=1))
 
-    def forward(self, z): return self.body(z)
+    def forward(self, z): return self.body(z)  # latent codes (N, latent_dim)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #bf35a156
 class ConditionalPrior(nn.Module):
     "p(z|c): c (N, P) normalised -> log-weights (N, K), means (N, K, L), log-variances (N, K, L)."
-    def __init__(self, cfg:VAERegConfig):
+    def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
         super().__init__()
         mixture = cfg.prior == 'mixture'
         self.K, self.L = (cfg.n_components if mixture else 1), cfg.latent_dim
@@ -190,7 +190,7 @@ class ConditionalPrior(nn.Module):
         self.logits = nn.Linear(width, self.K) if mixture else None
         self.means, self.logvars = nn.Linear(width, self.K*self.L), nn.Linear(width, self.K*self.L)
 
-    def forward(self, c):
+    def forward(self, c):  # normalised target properties (N, P)
         h = self.body(c)
         log_pi = (F.log_softmax(self.logits(h), -1) if self.logits is not None
                   else torch.zeros(len(c), 1, device=c.device))
@@ -243,7 +243,8 @@ class RandomFilters(nn.Module):
             self.convs.append(conv)
         self.requires_grad_(False)
 
-    def forward(self, x) -> list:
+    def forward(self, x # images (N, C, *spatial)
+               ) -> list:
         feats = [x]
         for i, conv in enumerate(self.convs):
             x = F.relu(conv(F.avg_pool2d(x, 2) if i else x))
@@ -271,7 +272,8 @@ class VGG19Features(nn.Module):
         self.register_buffer('mean', torch.as_tensor(np.asarray(mean)).float().reshape(1, 3, 1, 1))
         self.requires_grad_(False)
 
-    def forward(self, x) -> list:
+    def forward(self, x # images (N, C, *spatial)
+               ) -> list:
         x, feats, i = 255*x.expand(-1, 3, -1, -1) - self.mean, [], 0
         for block, n in enumerate(VGG19_BLOCKS):
             if block: x = F.avg_pool2d(x, 2)
@@ -356,7 +358,7 @@ class VAERegLoss(LossTerms):
 class VAERegression(nn.Module):
     "Seed 002's VAE-regression: trunk, encoder and regressor heads, decoder and conditional prior."
     needs_targets = True
-    def __init__(self, cfg:VAERegConfig):
+    def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
         super().__init__()
         self.cfg, self.trunk, self.decoder = cfg, Trunk(cfg), RegDecoder(cfg)
         L, P = cfg.latent_dim, cfg.n_properties
@@ -368,21 +370,22 @@ class VAERegression(nn.Module):
         self.register_buffer('c_scale', torch.tensor(std), persistent=False)
         self._style = {}
 
-    def encode(self, x):
+    def encode(self, x):  # model input (N, C, *spatial), floats in [0, 1]
         h = self.trunk(x)
         return self.z_mu(h), self.z_logvar(h)
 
-    def regress(self, x):
+    def regress(self, x):  # model input (N, C, *spatial), floats in [0, 1]
         "Moments of q(c|x), normalised."
         h = self.trunk(x)
         return self.c_mu(h), self.c_logvar(h)
 
-    def decode(self, z): return torch.sigmoid(self.decoder(z))
-    def normalise(self, c): return (c - self.c_shift)/self.c_scale
+    def decode(self, z): return torch.sigmoid(self.decoder(z))  # latent codes (N, latent_dim)
+    def normalise(self, c): return (c - self.c_shift)/self.c_scale  # properties in physical units
 
 # %% ../nbs/05_vaereg_gmm.ipynb #9cebe50f
 @patch
-def forward(self:VAERegression, x) -> VAERegOutput:
+def forward(self:VAERegression, x # model input (N, C, *spatial), floats in [0, 1]
+           ) -> VAERegOutput:
     "Posterior and property moments, z (sampled in training) decoded, the prior at c (sampled too)."
     h = self.trunk(x)
     heads = (self.z_mu, self.z_logvar, self.c_mu, self.c_logvar)
@@ -394,7 +397,9 @@ def forward(self:VAERegression, x) -> VAERegOutput:
 
 # %% ../nbs/05_vaereg_gmm.ipynb #b5fd6346
 @patch
-def style_network(self:VAERegression, device=None) -> nn.Module|None:
+def style_network(self:VAERegression,
+                  device=None, # where the network runs; default: the model's device
+                 ) -> nn.Module|None:
     "The fixed feature network of the configured style loss on `device` (None for 's2' and 'bce')."
     if self.cfg.style in ('s2', 'bce'): return None
     device = torch.device(device or 'cpu')
