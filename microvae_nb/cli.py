@@ -428,11 +428,13 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
 # %% ../nbs/08_cli.ipynb #9ba68772
 def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:
     "Whether `microvae_train` runs a VAE-regression model: asked for, or the resumed run is one."
-    if model is not None:
-        return check_choice('--model', model, ('davegan', 'vae', 'vaereg')) == 'vaereg'
+    if model is not None: check_choice('--model', model, ('davegan', 'vae', 'vaereg'))
     try: saved = json.loads((out/'config.json').read_text())['settings']['model']
-    except (OSError, ValueError, KeyError, TypeError): return False
-    return resume and saved == 'vaereg'
+    except (OSError, ValueError, KeyError, TypeError): saved = None
+    if resume and None not in (model, saved) and model != saved:
+        raise ValueError(f'--model {model!r} (the run has {saved!r}): resume it without --model, '
+                         'or start a new run with another --out')
+    return (model if model is not None else saved if resume else None) == 'vaereg'
 
 # %% ../nbs/08_cli.ipynb #3db9bb17
 def _only_for(model:str, **flags):

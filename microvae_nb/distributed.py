@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numbers, os, socket, tempfile, time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import torch
@@ -14,9 +15,9 @@ import torch.distributed as dist
 import torch.multiprocessing as torch_mp
 
 # %% auto #0
-__all__ = ['world_size', 'rank', 'is_main', 'check_positive', 'start_distributed', 'stop_distributed', 'rank_rows',
-           'per_process_batch', 'global_batch', 'batch_random', 'sum_over_processes', 'wait_for_all', 'any_process',
-           'average_gradients', 'DistributedBatchNorm', 'sync_batch_norm', 'spawn']
+__all__ = ['RENDEZVOUS_SECONDS', 'world_size', 'rank', 'is_main', 'check_positive', 'start_distributed', 'stop_distributed',
+           'rank_rows', 'per_process_batch', 'global_batch', 'batch_random', 'sum_over_processes', 'wait_for_all',
+           'any_process', 'average_gradients', 'DistributedBatchNorm', 'sync_batch_norm', 'spawn']
 
 # %% ../nbs/10_distributed.ipynb #278b7267
 def world_size() -> int:
@@ -54,7 +55,8 @@ def start_distributed(device:torch.device, # the device asked for
         device = torch.device('cuda', local)
         torch.cuda.set_device(device)
     if not dist.is_initialized():
-        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+        world = int(os.environ['WORLD_SIZE'])
+        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', **_rendezvous(world))
     return device
 
 def stop_distributed():
@@ -207,8 +209,20 @@ def _entry(index:int, fn, n:int, port:int, folder:str, args:tuple):
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)
     try: result = fn(*args)
+    except BaseException as e:   # when it failed: the first failure is the one to report
+        (Path(folder)/f'{index}.err').write_text(f'{time.time()!r}\n{type(e).__name__}: {e}')
+        raise
     finally: stop_distributed()
     torch.save(result, Path(folder)/f'{index}.pt')
+
+# %% ../nbs/10_distributed.ipynb #2f3e20a9
+def _first_failure(folder:str, fn) -> RuntimeError:
+    "The exception of the process that failed first (the others often fail only because it did)."
+    failed = [(float(t), int(p.stem), msg) for p in Path(folder).glob('*.err')
+              for t, msg in [p.read_text().split('\n', 1)]]
+    if not failed: return RuntimeError(f'a process running {fn.__name__} failed')
+    _, index, msg = min(failed)
+    return RuntimeError(f'process {index} running {fn.__name__} failed first: {msg}')
 
 # %% ../nbs/10_distributed.ipynb #f6d652e1
 def spawn(fn, # a function importable by name (defined in a module, not in a notebook)
@@ -222,12 +236,45 @@ def spawn(fn, # a function importable by name (defined in a module, not in a not
         ctx = torch_mp.start_processes(_entry, (fn, n, _free_port(), folder, args), nprocs=n,
                                        join=False, start_method='spawn')
         deadline = time.monotonic() + timeout
-        while not ctx.join(timeout=1):
-            if time.monotonic() > deadline:
-                for p in ctx.processes: p.kill()
-                raise TimeoutError(f'{n} processes running {fn.__name__} did not finish in '
-                                   f'{timeout:.0f} s (a process waiting for another that stopped?)')
+        try:
+            while not ctx.join(timeout=1):
+                if time.monotonic() > deadline:
+                    for p in ctx.processes: p.kill()
+                    raise TimeoutError(f'{n} processes running {fn.__name__} did not finish in '
+                                       f'{timeout:.0f} s (a process waiting for another?)')
+        except torch_mp.ProcessRaisedException as e: raise _first_failure(folder, fn) from e
         return [torch.load(Path(folder)/f'{i}.pt', weights_only=False) for i in range(n)]
+
+# %% ../nbs/10_distributed.ipynb #5ad034f6
+RENDEZVOUS_SECONDS = 60   # how long a process waits for the rest of its group to appear
+
+def _rendezvous(world:int) -> dict:
+    """`init_process_group`'s arguments for the group the environment describes: torchrun's own
+    store, or one made here that gives up after `RENDEZVOUS_SECONDS`, naming the variables."""
+    if os.environ.get('TORCHELASTIC_USE_AGENT_STORE') == 'True': return {}   # torchrun made it
+    missing = [v for v in ('RANK', 'MASTER_ADDR', 'MASTER_PORT') if v not in os.environ]
+    if missing:
+        raise ValueError(f'WORLD_SIZE={world} in the environment asks for {world} processes, but '
+                         f'{", ".join(missing)} is not set: start with torchrun, or unset WORLD_SIZE')
+    r = int(os.environ['RANK'])
+    wait = float(os.environ.get('MICROVAE_RENDEZVOUS_SECONDS', RENDEZVOUS_SECONDS))
+    try: store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), world,
+                               r == 0, timeout=timedelta(seconds=wait), wait_for_workers=True)
+    except RuntimeError as e:   # DistStoreError: nobody came, or no master to reach
+        raise ValueError(f'WORLD_SIZE={world} and RANK={r} in the environment: the other processes '
+                         f'of the group did not come within {wait:g} s ({e}). A variable left from '
+                         'an earlier torchrun? Unset WORLD_SIZE for one process') from None
+    store.set_timeout(timedelta(minutes=30))   # collectives: torch's default again
+    return dict(store=store, rank=r, world_size=world)
+
+# %% ../nbs/10_distributed.ipynb #5b44026d
+def _check_first_failure(late:float, # seconds rank 0 works before it needs the others
+                        ) -> None:
+    "Rank 1 fails at once; rank 0 fails later, and only because rank 1 is gone."
+    start_distributed(torch.device('cpu'))
+    if rank() == 1: raise ValueError('the real error, on rank 1')
+    time.sleep(late)
+    sum_over_processes(torch.ones(1))
 
 # %% ../nbs/10_distributed.ipynb #63baaa43
 def _check_pieces(x:torch.Tensor) -> dict:

@@ -597,9 +597,17 @@ def load_stiffness_dataset(path, # a file written by `stiffness_dataset`, or its
         raise ValueError(f'Could not read {path}: a labelled set is a NumPy .npz of numeric '
                          'arrays (structures, c11, ...), from microvae_label') from None
 
+def _read_chunk(path:Path) -> dict:
+    "One chunk's arrays, or an error naming the chunk (never numpy's advice to unpickle)."
+    try:
+        with np.load(path, allow_pickle=False) as f: return dict(f)
+    except Exception:
+        raise ValueError(f'{path} is not a chunk of a labelled set (numeric arrays): delete it and '
+                         'run its shard again') from None
+
 def _concat_chunks(chunks:list) -> dict:
     "The arrays of the chunk files, in order, without their bookkeeping (digest, rows)."
-    loaded = [dict(np.load(c)) for c in chunks]
+    loaded = [_read_chunk(c) for c in chunks]
     return {k: np.concatenate([c[k] for c in loaded]) for k in loaded[0]
             if k not in ('digest', 'rows')}
 

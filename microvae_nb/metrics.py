@@ -19,8 +19,8 @@ __all__ = ['CPU_CHUNK_ELEMENTS', 'PAPER_TABLE4', 'MAX_FLOOR_SET', 'labels_of', '
            'two_point_correlation', 'radial_average', 's2_descriptor', 'descriptor_error', 'reconstruction_error',
            'generation_error', 'summarize', 'diversity', 'best_match', 'memorisation', 'boundary_density',
            'isolated_share', 'connected_pieces', 'remove_small_pieces', 'position_bias', 'image_quality',
-           'correlation_length', 'describe', 'mape', 'r2_score', 'noise_floor', 'output_labels', 'sample_scores',
-           'set_scores']
+           'correlation_length', 'describe', 'mape', 'r2_score', 'noise_floor', 'output_labels', 'reconstruction_parts',
+           'sample_scores', 'set_scores']
 
 # %% ../nbs/06_metrics.ipynb #7db3678c
 def _like(t:torch.Tensor, x):
@@ -631,6 +631,25 @@ def _background(data, ndim) -> int|None:
     counts = torch.bincount(labels_of(data, ndim).flatten())
     return int(counts.argmax()) if counts.max() > 0.9*counts.sum() else None
 
+# %% ../nbs/06_metrics.ipynb #fae2da9b
+def reconstruction_parts(x, # real structures (N, *spatial): phase labels
+                         x_rec, # their reconstructions (N, *spatial): phase labels
+                         ndim:int|None=None, # spatial axes
+                        ) -> dict:
+    "The minority phase's |Δφ| per structure and IoU, and the agreeing pixels, averaged over pairs."
+    a, nd, _ = _structures(x, ndim, 'x')
+    b, _, _ = _structures(x_rec, nd, 'x_rec')
+    if a.shape != b.shape:
+        raise ValueError(f'x and x_rec must pair up: shapes {tuple(a.shape)} and {tuple(b.shape)}')
+    counts = torch.bincount(a.flatten()).float()
+    minority = int(torch.where(counts > 0, counts, math.inf).argmin())
+    axes = tuple(range(1, a.ndim))
+    A, B = a == minority, b == minority
+    iou = (A & B).sum(axes)/(A | B).sum(axes).clamp(min=1)
+    dphi = (A.float().mean(axes) - B.float().mean(axes)).abs()
+    return dict(phase=minority, delta_phi=float(dphi.mean()),
+                pixel_agreement=float((a == b).float().mean()), iou=float(iou.mean()))
+
 # %% ../nbs/06_metrics.ipynb #02702ede
 def sample_scores(generated, # generated structures (N, *spatial): phase labels
                   data, # the real (training) structures (M, *spatial)
@@ -665,11 +684,12 @@ def set_scores(generated, # generated structures (N, *spatial): phase labels
                phase:int|str=1, # phase whose S2 the top-level scores compare, or 'all'
                ndim:int|None=None, # spatial axes
               ) -> dict:
-    "`sample_scores` with E_rec per phase added: every figure of merit of a trained model's output."
+    "`sample_scores` with E_rec per phase and its parts added: every score of a model's output."
     scores = sample_scores(generated, data, limit_to, phase, ndim)
     kw = _score_kw(data, limit_to, ndim)
     for k, s in scores['by_phase'].items():
         s['e_rec'] = reconstruction_error(data[:len(reconstructions)], reconstructions,
                                           phase=k if k == 'all' else int(k), **kw)
-    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores)
+    parts = reconstruction_parts(data[:len(reconstructions)], reconstructions, ndim)
+    return dict(e_rec=scores['by_phase'][str(phase)]['e_rec'], **scores, reconstruction=parts)
 

@@ -343,6 +343,19 @@ def save_pngs(labels:np.ndarray, # phase labels (N, H, W) (3D: each volume's mid
         check_free(path, overwrite=True).write_bytes(png_bytes(a[None]/top, scale=1))
     return paths
 
+# %% ../nbs/08a_runs.ipynb #6fab9b08
+def _check_rows(d:dict, data) -> np.ndarray:
+    "A labelled set's structures, once each per-structure array has one row each and two phases."
+    s, per_phase = np.asarray(d['structures']), ('structures', 'E', 'nu')
+    off = [f'{k} has {len(v)}' for k, v in d.items()
+           if k not in per_phase and np.ndim(v) and len(v) != len(s)]
+    if off: raise ValueError(f'{data}: {len(s)} structures, but {", ".join(off)} rows: one row per '
+                             'structure expected (a damaged or hand-edited set?)')
+    if s.size and (s.min() < 0 or s.max() > 1):
+        raise ValueError(f'{data} holds phases {s.min():g} to {s.max():g}: VAE-regression designs '
+                         'two-phase structures (labels 0 and 1)')
+    return s
+
 # %% ../nbs/08a_runs.ipynb #cd9d617e
 def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microvae_label`
                  properties:tuple=('c11',), # stiffness entries to read
@@ -352,7 +365,7 @@ def labelled_set(data, # a labelled set written by `stiffness_dataset` / `microv
     if not {'structures', 'c11'} <= set(d):
         raise ValueError(f'{data} is not a labelled set (structures and c11): make one with '
                          'microvae_label')
-    nd = d['structures'].ndim - 1
+    nd = _check_rows(d, data).ndim - 1
     known = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < nd]
     unknown = [p for p in properties if p not in known]
     if unknown: raise ValueError(f'--properties can name {known} in {nd}D, got {unknown}')
