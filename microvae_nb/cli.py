@@ -16,7 +16,7 @@ from .data import (load_microstructure, check_choice, check_int, check_finite,
                               check_free, load_structures, _stack_ndim)
 from .metrics import (reconstruction_error, widest_window, image_quality, describe,
                                  sample_scores, output_labels)
-from .models import load_model
+from .zoo import load_model
 from .train import resolve_device
 from .vae import sample
 from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffness_dataset

@@ -21,7 +21,7 @@ __all__ = ['MAX_PHASES', 'IMAGE_SUFFIXES', 'ARRAY_SUFFIXES', 'Microstructure', '
            'check_finite', 'check_free', 'Layout', 'layout', 'examples_dir', 'list_examples', 'read_raw',
            'otsu_threshold', 'binarize', 'as_labels', 'load_microstructure', 'crops', 'load_structures', 'as_tensor',
            'label_tensor', 'to_onehot', 'from_onehot', 'to_model_input', 'MicrostructureDataset', 'make_dataloader',
-           'show_images', 'MarkdownTable', 'results_table', 'gaussian_random_field', 'grf_filter_grid',
+           'show_images', 'MarkdownTable', 'results_table', 'plot_losses', 'gaussian_random_field', 'grf_filter_grid',
            'ellipse_images', 'random_ellipses', 'checkerboard', 'voronoi_grains', 'digits', 'circle_points',
            'swiss_roll']
 
@@ -548,6 +548,26 @@ def results_table(rows:list|dict, # one dict per row, column name -> value; a mi
     body = ['| ' + ' | '.join(_table_cell(r.get(c), formats.get(c)) for c in columns) + ' |'
             for r in rows]
     return MarkdownTable('\n'.join(head + body))
+
+# %% ../nbs/00_data.ipynb #ba2a7cd1
+def plot_losses(history:dict, # a trainer's history: a list per loss term, and 'step' when it counts steps
+                ax:plt.Axes|None=None, # where to draw; default a new figure
+                keys:list|None=None, # the terms to draw; default every list but step and D's outputs
+                yscale:str='symlog', # the y axis ('log', 'linear', ...)
+                title:str|None=None, # the axes' title
+               ) -> plt.Axes:
+    "Loss curves of a training history against steps (or epochs), on `ax`."
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 3.2))[1]
+    keys = keys or [k for k, v in history.items()
+                    if k not in ('step', 'd_real', 'd_fake') and isinstance(v, (list, tuple))]
+    if not keys: raise ValueError('plot_losses needs a history with at least one loss term')
+    xs = history.get('step', range(1, 1 + len(history[keys[0]])))
+    for k in keys: ax.plot(xs, history[k], label=k)
+    ax.set_yscale(yscale)
+    ax.set_xlabel('step' if 'step' in history else 'epoch')
+    ax.legend(fontsize=7)
+    if title: ax.set_title(title)
+    return ax
 
 # %% ../nbs/00_data.ipynb #290b4a65
 def _gaussian_filter_fft(field:torch.Tensor, sigma) -> torch.Tensor:

@@ -16,6 +16,27 @@ from .distributed import batch_random
 __all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
            'prior_moments', 'augmented_kl', 'DiffAugSettings']
 
+# %% ../nbs/04_diffaug.ipynb #43dda80c
+def _check_shifts(x, shifts) -> int:
+    "The spatial axes `translate` moves, once x is a batch and shifts one whole shift per image."
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
+    if shifts.ndim != 2:
+        raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
+    nd = shifts.shape[1]
+    if not layout(x, nd).batch:
+        raise ValueError('translate moves a batch (N, *spatial); got one structure '
+                         f'{tuple(x.shape)}')
+    if 1 in x.shape[x.ndim - nd:]:
+        raise ValueError(f'{nd} shifts per image make {tuple(x.shape)} images with a side of 1: give '
+                         'one shift per spatial axis (2 for (N, C, H, W), 3 for (N, C, D, H, W))')
+    if shifts.shape[0] != x.shape[0]:
+        raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
+                         'images')
+    if shifts.is_floating_point() and not torch.equal(shifts, shifts.round()):
+        raise ValueError('shifts must be whole numbers of pixels; round them first')
+    return nd
+
 # %% ../nbs/04_diffaug.ipynb #6fdb4594
 def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *spatial); any dtype
               shifts:torch.Tensor, # integer displacements (N, ndim), one per image and spatial axis
@@ -25,19 +46,7 @@ def translate(x:torch.Tensor, # a batch (N, *spatial) or model tensor (N, C, *sp
     """T(x, u): every image moved by its own displacement; pixel (.., j)
     of the result is pixel (.., j - u) of the input."""
     check_choice('mode', mode, ('periodic', 'zero'))
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(f'x must be a torch tensor, got {type(x).__name__}')
-    if shifts.ndim != 2:
-        raise ValueError(f'Expected displacements of shape (N, ndim), got {tuple(shifts.shape)}')
-    nd = shifts.shape[1]
-    if not layout(x, nd).batch:
-        raise ValueError('translate moves a batch (N, *spatial); got one structure '
-                         f'{tuple(x.shape)}')
-    if shifts.shape[0] != x.shape[0]:
-        raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
-                         'images')
-    if shifts.is_floating_point() and not torch.equal(shifts, shifts.round()):
-        raise ValueError('shifts must be whole numbers of pixels; round them first')
+    nd = _check_shifts(x, shifts)
     shifts, first = shifts.to(x.device, torch.long), x.ndim - nd
     for axis in range(nd):
         n, dim = x.shape[first + axis], first + axis

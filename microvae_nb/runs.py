@@ -12,7 +12,8 @@ import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 
-from .data import (load_microstructure, crops, show_images, to_model_input, check_choice,
+from .data import (load_microstructure, crops, show_images, plot_losses, to_model_input,
+                              check_choice,
                               check_int, check_finite, check_free, as_labels)
 from .metrics import (image_quality, mape, r2_score, set_scores, output_labels,
                                  indicator, two_point_correlation, widest_window)
@@ -216,13 +217,7 @@ def _fit_or_undo(finish, fit, out:Path, epochs:int):
 def _save_figures(out:Path, model, images:np.ndarray, history:dict, samples:np.ndarray):
     "losses.png, reconstructions.png (originals over reconstructions) and samples.png of a run."
     nd = model.cfg.ndim
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    xs = history.get('step', range(1, 1 + len(next(iter(history.values())))))
-    for k, v in history.items():
-        if k not in ('step', 'd_real', 'd_fake'): ax.plot(xs, v, label=k)
-    ax.set_yscale('symlog')
-    ax.set_xlabel('step' if 'step' in history else 'epoch')
-    ax.legend(fontsize=7)
+    fig = plot_losses(history).figure
     fig.tight_layout()
     fig.savefig(out/'losses.png', dpi=100)
     plt.close(fig)
