@@ -23,7 +23,8 @@ from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffnes
 from .distributed import stop_distributed, is_main
 from .design import design, check_can_design, check_reachable
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
-                              describe_figure, save_pngs, _out_folder, _check_run_folder, _write_json)
+                              describe_figure, save_pngs, _out_folder, _check_run_folder,
+                              _write_json)
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'CROP_FLAGS', 'ScriptError', 'exit_on_user_error', 'microvae_describe', 'microvae_train',
@@ -154,6 +155,32 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
 # %% ../nbs/08_cli.ipynb #77e73509
 CROP_FLAGS = ('data', 'model', 'size', 'n_crops', 'threshold', 'latent_dim', 'beta', 'batch_size',
               'eval_every', 'seed')   # what a DA-VEGAN or VAE run's settings are made of
+
+# %% ../nbs/08_cli.ipynb #9ba68772
+def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:
+    "Whether `microvae_train` runs a VAE-regression model: asked for, or the resumed run is one."
+    if model is not None: check_choice('--model', model, ('davegan', 'vae', 'vaereg'))
+    try: saved = json.loads((out/'config.json').read_text())['settings']['model']
+    except (OSError, ValueError, KeyError, TypeError): saved = None
+    if resume and None not in (model, saved) and model != saved:
+        raise ValueError(f'--model {model!r} (the run has {saved!r}): resume it without --model, '
+                         'or start a new run with another --out')
+    return (model if model is not None else saved if resume else None) == 'vaereg'
+
+# %% ../nbs/08_cli.ipynb #3db9bb17
+def _only_for(model:str, **flags):
+    "Refuse flags that were given (not None) but the chosen model does not use."
+    given = [k for k, v in flags.items() if v is not None]
+    if given: raise ValueError(f'--{given[0]} does not apply to --model {model}')
+
+# %% ../nbs/08_cli.ipynb #5840b36e
+def _print_vaereg(m:dict, out:Path):
+    "What a finished VAE-regression run tells its user."
+    scores = ', '.join(f"{p}: MAPE {m['test_mape'][p]:.2f} %, R² {m['test_r2'][p]:.3f}"
+                       for p in m['properties'])
+    print(f"vaereg: {m['epochs']} epochs in {m['seconds']:.0f} s on {m['device']}; test split of "
+          f"{m['split'][2]}: {scores}")
+    print(f'wrote {out}/')
 
 # %% ../nbs/08_cli.ipynb #93da8b8f
 def _train_crops(out:Path, f:dict):
@@ -424,29 +451,3 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
     _write_json(out/'designs.json', dict(target=t.tolist(), properties=list(model.cfg.properties),
                                          **answer))
     _print_designs(answer, out)
-
-# %% ../nbs/08_cli.ipynb #9ba68772
-def _is_vaereg(out:Path, model:str|None, resume:bool) -> bool:
-    "Whether `microvae_train` runs a VAE-regression model: asked for, or the resumed run is one."
-    if model is not None: check_choice('--model', model, ('davegan', 'vae', 'vaereg'))
-    try: saved = json.loads((out/'config.json').read_text())['settings']['model']
-    except (OSError, ValueError, KeyError, TypeError): saved = None
-    if resume and None not in (model, saved) and model != saved:
-        raise ValueError(f'--model {model!r} (the run has {saved!r}): resume it without --model, '
-                         'or start a new run with another --out')
-    return (model if model is not None else saved if resume else None) == 'vaereg'
-
-# %% ../nbs/08_cli.ipynb #3db9bb17
-def _only_for(model:str, **flags):
-    "Refuse flags that were given (not None) but the chosen model does not use."
-    given = [k for k, v in flags.items() if v is not None]
-    if given: raise ValueError(f'--{given[0]} does not apply to --model {model}')
-
-# %% ../nbs/08_cli.ipynb #5840b36e
-def _print_vaereg(m:dict, out:Path):
-    "What a finished VAE-regression run tells its user."
-    scores = ', '.join(f"{p}: MAPE {m['test_mape'][p]:.2f} %, R² {m['test_r2'][p]:.3f}"
-                       for p in m['properties'])
-    print(f"vaereg: {m['epochs']} epochs in {m['seconds']:.0f} s on {m['device']}; test split of "
-          f"{m['split'][2]}: {scores}")
-    print(f'wrote {out}/')

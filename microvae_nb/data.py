@@ -527,7 +527,7 @@ class MarkdownTable(str):
 
 # %% ../nbs/00_data.ipynb #b3a20823
 def _table_cell(v, fmt) -> str:
-    "One cell: `None` empty, else `fmt` (a format spec or a function), floats to 4 digits, `|` escaped."
+    "One cell: `None` empty, else `fmt` (format spec or function), floats to 4 digits, `|` escaped."
     if v is None: s = ''
     elif callable(fmt): s = fmt(v)
     elif fmt: s = format(v, fmt)
@@ -535,9 +535,9 @@ def _table_cell(v, fmt) -> str:
     return s.replace('|', r'\|')
 
 # %% ../nbs/00_data.ipynb #61ec1260
-def results_table(rows:list|dict, # one dict per row, column name -> value; a missing key is an empty cell
+def results_table(rows:list|dict, # one dict per row, column name -> value; a missing key: empty
                   formats:dict|None=None, # column -> format spec ('.2e', '.1%') or a function
-                  columns:list|None=None, # the columns in order; default: every key, in order of first use
+                  columns:list|None=None, # the columns in order; default: every key, as first used
                  ) -> MarkdownTable:
     "The package's one way to show a results table: dicts in, Markdown out."
     rows = [rows] if isinstance(rows, dict) else list(rows)
@@ -550,9 +550,9 @@ def results_table(rows:list|dict, # one dict per row, column name -> value; a mi
     return MarkdownTable('\n'.join(head + body))
 
 # %% ../nbs/00_data.ipynb #ba2a7cd1
-def plot_losses(history:dict, # a trainer's history: a list per loss term, and 'step' when it counts steps
+def plot_losses(history:dict, # a trainer's history: a list per loss term ('step': the steps)
                 ax:plt.Axes|None=None, # where to draw; default a new figure
-                keys:list|None=None, # the terms to draw; default every list but step and D's outputs
+                keys:list|None=None, # the terms to draw; default every list but step and D's
                 yscale:str='symlog', # the y axis ('log', 'linear', ...)
                 title:str|None=None, # the axes' title
                ) -> plt.Axes:

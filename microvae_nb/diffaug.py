@@ -28,8 +28,8 @@ def _check_shifts(x, shifts) -> int:
         raise ValueError('translate moves a batch (N, *spatial); got one structure '
                          f'{tuple(x.shape)}')
     if 1 in x.shape[x.ndim - nd:]:
-        raise ValueError(f'{nd} shifts per image make {tuple(x.shape)} images with a side of 1: give '
-                         'one shift per spatial axis (2 for (N, C, H, W), 3 for (N, C, D, H, W))')
+        raise ValueError(f'{nd} shifts per image make {tuple(x.shape)} images with a side of 1: '
+                         'give one shift per spatial axis (2 for (N, C, H, W), 3 for 3D)')
     if shifts.shape[0] != x.shape[0]:
         raise ValueError(f'Need one displacement per image: {shifts.shape[0]} for {x.shape[0]} '
                          'images')

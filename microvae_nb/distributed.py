@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_distributed.ipynb #3ba4272f
 from __future__ import annotations
-import numbers, os, socket, tempfile, time
+import atexit, numbers, os, socket, tempfile, time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -57,6 +57,7 @@ def start_distributed(device:torch.device, # the device asked for
     if not dist.is_initialized():
         world = int(os.environ['WORLD_SIZE'])
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', **_rendezvous(world))
+        atexit.register(stop_distributed)   # left before the interpreter is torn down, always
     return device
 
 def stop_distributed():
@@ -255,7 +256,8 @@ def _rendezvous(world:int) -> dict:
     missing = [v for v in ('RANK', 'MASTER_ADDR', 'MASTER_PORT') if v not in os.environ]
     if missing:
         raise ValueError(f'WORLD_SIZE={world} in the environment asks for {world} processes, but '
-                         f'{", ".join(missing)} is not set: start with torchrun, or unset WORLD_SIZE')
+                         f'{", ".join(missing)} is not set: start with torchrun, or unset '
+                         'WORLD_SIZE')
     r = int(os.environ['RANK'])
     wait = float(os.environ.get('MICROVAE_RENDEZVOUS_SECONDS', RENDEZVOUS_SECONDS))
     try: store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), world,

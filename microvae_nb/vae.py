@@ -171,9 +171,10 @@ _RUNNING = ('running_mean', 'running_var', 'num_batches_tracked')
 def _fill_posterior(state:dict, prefix:str, *args):
     "Load hook: a state saved without posterior statistics starts them from the shared ones."
     for p, r in zip(POSTERIOR_STATS, _RUNNING):
-        if prefix + p not in state and prefix + r in state: state[prefix + p] = state[prefix + r].clone()
+        if prefix + p not in state and prefix + r in state:
+            state[prefix + p] = state[prefix + r].clone()
 
-def add_posterior_stats(net:nn.Module, # a network whose batch-norm layers get a second set of statistics
+def add_posterior_stats(net:nn.Module, # a network whose batch-norm layers get a second set
                        ) -> nn.Module:
     "Every batch-norm layer of `net` with running statistics for posterior codes of its own."
     for m in net.modules():
@@ -402,7 +403,7 @@ def reconstruct(model:VAE, # a trained model
                 x, # images (N, *spatial) labels or (N, C, *spatial) in [0, 1]
                 batch_size:int=256, # images per forward pass
                ) -> torch.Tensor:
-    "Reconstructions (decoded posterior means) of images, with the posterior's batch-norm statistics."
+    "Reconstructions (decoded posterior means) of images, with the posterior's batch norm."
     with norm_stats(model): return decode(model, encode(model, x, batch_size))
 
 # %% ../nbs/02_vae.ipynb #ab53616f
