@@ -3,6 +3,7 @@
     python benchmarks/davegan_study.py ablation --steps 20000 --out runs/ablation  # 2 x 2 x 2 seeds
     python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4    # every material
     python benchmarks/davegan_study.py periodic --steps 80000 --out runs/periodic  # the periodic generator
+    python benchmarks/davegan_study.py discriminator --steps 16000 --out runs/disc  # R1, slower discriminator
     python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
     python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
@@ -123,6 +124,15 @@ def periodic_jobs(steps, names=('alloy',)):
     return [(f'{n}_{k}', im, kw | v) for n, im, kw in table4_jobs(steps, names) for k, v in PERIODIC.items()]
 
 
+DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_disc_1e-5': dict(lr_disc=1e-5)}
+
+
+def discriminator_jobs(steps, names=('alloy',)):
+    "A discriminator that does not run away: R1 and a slower discriminator, on the periodic generator."
+    return [(f'{n}_periodic_{k}', im, dict(kw, eval_every=4000, periodic=True) | v)
+            for n, im, kw in table4_jobs(steps, names) for k, v in DISCRIMINATOR.items()]
+
+
 def stats_jobs(steps, names=('alloy',)):
     "Separate batch-norm statistics for reconstructions and samples, at the command line's default budget."
     return [(f'{n}{k}', im, dict(kw, eval_every=500) | v) for n, im, kw in table4_jobs(steps, names)
@@ -138,7 +148,7 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'ellipses', 'all', 'posterior', 'snapshot'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'ellipses', 'all', 'posterior', 'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
@@ -156,6 +166,7 @@ if __name__ == '__main__':
             print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, stats=stats_jobs,
+                 discriminator=discriminator_jobs,
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together

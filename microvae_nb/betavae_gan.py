@@ -26,8 +26,8 @@ from .distributed import (global_batch, batch_random, average_gradients,
 from .metrics import labels_of, output_labels, set_scores
 
 # %% auto #0
-__all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'train_step',
-           'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer', 'load_davegan']
+__all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'r1_penalty',
+           'train_step', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer', 'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
 class _DAVEGANConstants:
@@ -65,6 +65,7 @@ class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
     lr_gen: float = 1e-4 # Adam learning rate of the generator
     lr_disc: float = 4e-5 # of the discriminator
     lr_enc: float = 1e-4 # of the encoder
+    r1_gamma: float = 0. # R1 penalty gamma/2 |grad_x D(real)|^2 on the discriminator (0: off)
     batch_size: int = 4 # images per step
     reduction: str = 'sum' # 'sum': per-image sums over pixels and latent dims (ELBO); 'mean'
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
@@ -102,7 +103,7 @@ def _check_numbers(self:DAVEGANConfig):
     _check_sizes(self, shape=self.shape, latent_dim=self.latent_dim, enc_filters=self.enc_filters,
                  gen_filters=self.gen_filters, disc_filters=self.disc_filters,
                  batch_size=self.batch_size)
-    for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std'):
+    for name in ('beta', 'lambda_vae', 'lambda_noise', 'lambda_rec', 'shift_std', 'r1_gamma'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
     for name in ('lr_gen', 'lr_disc', 'lr_enc'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0, open_low=True)))
@@ -213,18 +214,29 @@ def _augmentation(cfg:DAVEGANConfig, B:int, spatial:tuple, device, rng) -> tuple
     return ((lambda v, u: translate(v, u, cfg.translate_mode)),
             (lambda: random_shifts(B, spatial, cfg.shift_std, device, rng)))
 
+# %% ../nbs/03_betavae_gan.ipynb #49457473
+def r1_penalty(logits:torch.Tensor, # the discriminator's logits of the real images (B,)
+               real:torch.Tensor, # those images, with requires_grad set when gamma > 0
+               gamma:float, # the penalty's weight (0: none)
+              ) -> torch.Tensor:
+    "R1: gamma/2 times the batch mean of the squared gradient norm of the logits at the real images."
+    if gamma == 0: return logits.new_zeros(())
+    g, = torch.autograd.grad(logits.sum(), real, create_graph=True)
+    return gamma/2*g.pow(2).flatten(1).sum(1).mean()
+
 # %% ../nbs/03_betavae_gan.ipynb #9c582540
 def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch.Tensor) -> tuple:
     """Step the discriminator on eq. 6; the generator's loss (eq.
     7) and the mean D(real), D(G(z_noise))."""
     cfg, B = model.cfg, len(real)
+    real = real.detach().requires_grad_(cfg.r1_gamma > 0)
     seen = torch.cat([real, fake_vae.detach(), fake_noise.detach()])
     d_real, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
     loss_d = (F.softplus(-d_real).mean() + F.softplus(-d_vae if cfg.vae_as_real else d_vae).mean()
-              + F.softplus(d_noise).mean())
+              + F.softplus(d_noise).mean() + r1_penalty(d_real, real, cfg.r1_gamma))
     _set_grads(loss_d, model.discriminator)
     opts['disc'].step()
-    seen = torch.cat([real, fake_vae, fake_noise])
+    seen = torch.cat([real.detach(), fake_vae, fake_noise])
     _, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
     loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean()
               + cfg.lambda_noise*F.softplus(-d_noise).mean() + cfg.lambda_rec*rec)
