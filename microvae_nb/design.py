@@ -13,7 +13,7 @@ from .data import check_int, check_finite
 from .metrics import descriptor_error
 from .mechanics import stiffness, effective_stiffness
 from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
-                                    straight_through, physics_check)
+                                    straight_through, physics_check, stiffness_entries)
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'refine_codes', 'distinct', 'nearest_training',
@@ -66,10 +66,6 @@ def latent_starts(model:VAERegression, # a trained model
     return z, comp, means, std
 
 # %% ../nbs/05a_design.ipynb #4e1c5c12
-def _entries(model:VAERegression) -> list:
-    "The Mandel index pairs of the model's properties."
-    return [STIFFNESS_ENTRIES[p] for p in model.cfg.properties]
-
 def design_error(model:VAERegression, # the model whose decoder makes the structures
                  z:torch.Tensor, # latent codes (N, L)
                  target:torch.Tensor, # the target (P,)
@@ -78,7 +74,7 @@ def design_error(model:VAERegression, # the model whose decoder makes the struct
     cfg = model.cfg
     phi = straight_through(model.decode(z)[:, 0])
     # a residual of 1e-4: C within 1e-7, its gradient within 1e-4 of a tight solve
-    C = stiffness(phi, _entries(model), E=cfg.E, nu=cfg.nu, tol=1e-4)
+    C = stiffness(phi, stiffness_entries(cfg), E=cfg.E, nu=cfg.nu, tol=1e-4)
     return ((C - target)/target).abs().max(1).values, C
 
 # %% ../nbs/05a_design.ipynb #d21ce6fb

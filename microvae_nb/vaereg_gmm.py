@@ -20,14 +20,14 @@ from .models import VAEOutput, LossTerms, register_model, as_model_input
 from .vae import (LAYERS, activation, gaussian_kl, reconstruction_loss, _check_sizes,
                              _dense_stack, png_bytes, reparameterise)
 from .metrics import two_point_correlation, labels_of
-from .mechanics import effective_stiffness
+from .mechanics import effective_stiffness, stiffness
 
 # %% auto #0
-__all__ = ['VGG19_BLOCKS', 'KL_PER_NAT', 'STIFFNESS_ENTRIES', 'VAERegConfig', 'paper_config', 'property_config', 'Trunk',
-           'RegDecoder', 'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters', 'VGG19Features',
-           'load_vgg19', 'slices', 'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss', 'VAERegression',
-           'balanced_scales', 'balanced_config', 'split_indices', 'predict', 'prior_components', 'propose',
-           'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
+__all__ = ['STIFFNESS_ENTRIES', 'VGG19_BLOCKS', 'KL_PER_NAT', 'VAERegConfig', 'stiffness_entries', 'paper_config',
+           'property_config', 'Trunk', 'RegDecoder', 'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters',
+           'VGG19Features', 'load_vgg19', 'slices', 'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss',
+           'VAERegression', 'physics_term', 'balanced_scales', 'balanced_config', 'split_indices', 'predict',
+           'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -67,6 +67,8 @@ class VAERegConfig(_VAERegLayers):
     reg_weight: float = 10.
     style_weight: float = 1.
     kl_weight: float = 1.
+    physics_weight: float = 0. # decoded structures' stiffness against their labels (FFT; 0: off)
+    prior_input: str = 'prediction' # p(z|c) at a sample of q(c|x) (seed 002), or at the 'label'
     # names of the properties; stiffness entries (c11, c22, c12, ...) can be checked by physics
     properties: tuple = ('c11',)
     E: tuple = (2.4, 120.0) # Young's moduli of the phases (GPa), for the physics check
@@ -86,6 +88,7 @@ def _check(self:VAERegConfig):
     if len(self.shape) not in (3, 4):
         raise ValueError(f'shape must be (C, H, W) or (C, D, H, W), got {self.shape}')
     check_choice('prior', self.prior, ('gaussian', 'mixture'))
+    check_choice('prior_input', self.prior_input, ('prediction', 'label'))
     check_choice('style', self.style, ('random', 's2', 'vgg19', 'bce'))
     if self.style == 'vgg19' and self.shape[0] != 1:
         raise ValueError(f"style='vgg19' reads one channel (two phases), got {self.shape[0]}")
@@ -96,9 +99,11 @@ def _check(self:VAERegConfig):
     if min(self.shape[1:]) < 2**len(self.filters):
         raise ValueError(f'Every side of {self.shape[1:]} must be >= 2^{len(self.filters)} (one '
                          'halving per trunk layer)')
-    for name in ('reg_scale', 'style_scale', 'kl_scale', 'reg_weight', 'style_weight', 'kl_weight'):
+    for name in ('reg_scale', 'style_scale', 'kl_scale', 'reg_weight', 'style_weight', 'kl_weight',
+                 'physics_weight'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
     self._check_properties()
+    if self.physics_weight > 0: stiffness_entries(self)   # properties the physics can compute
 
 # %% ../nbs/05_vaereg_gmm.ipynb #7ea7d473
 @patch
@@ -116,6 +121,20 @@ def _check_properties(self:VAERegConfig):
                              f'{v}')
         setattr(self, name, tuple(float(a) for a in check_finite(name, v)))
     check_finite('property_std', self.property_std, 0, open_low=True)
+
+# %% ../nbs/05_vaereg_gmm.ipynb #3a24dbeb
+STIFFNESS_ENTRIES = {'c11': (0, 0), 'c22': (1, 1), 'c12': (0, 1), 'c33': (2, 2), 'c13': (0, 2),
+                     'c23': (1, 2)}   # property name -> its Mandel (= Voigt) index pair
+
+def stiffness_entries(cfg:VAERegConfig, # a configuration whose properties are stiffness entries
+                     ) -> list:
+    "The Mandel index pairs of the configured properties; an error for any the physics cannot solve."
+    allowed = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < cfg.ndim]
+    unknown = [p for p in cfg.properties if p not in allowed]
+    if unknown:
+        raise ValueError(f'No physics check for {unknown} in {cfg.ndim}D: the known properties are '
+                         f'the stiffness entries {allowed}')
+    return [STIFFNESS_ENTRIES[p] for p in cfg.properties]
 
 # %% ../nbs/05_vaereg_gmm.ipynb #69878582
 def paper_config(**kwargs) -> VAERegConfig:
@@ -351,8 +370,9 @@ class VAERegOutput(VAEOutput):
 # %% ../nbs/05_vaereg_gmm.ipynb #b8050444
 @dataclass
 class VAERegLoss(LossTerms):
-    "The loss, its style (reconstruction) and KL terms, and the regression term; batch means."
+    "The loss, its style (reconstruction) and KL terms, the regression and physics terms; batch means."
     reg: torch.Tensor # negative log-likelihood of the property (normalised units)
+    phys: torch.Tensor # the decoded structures' stiffness against their labels (0 when off)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #669561b4
 class VAERegression(nn.Module):
@@ -409,6 +429,17 @@ def style_network(self:VAERegression,
         self._style[device] = net.to(device)
     return self._style[device]
 
+# %% ../nbs/05_vaereg_gmm.ipynb #de9ce5d0
+def physics_term(model:VAERegression, # the model (its properties are stiffness entries)
+                 recon:torch.Tensor, # decoded probabilities (N, 1, *spatial)
+                 cn:torch.Tensor, # the structures' labels, normalised (N, P)
+                ) -> torch.Tensor:
+    "Batch mean of the squared normalised error of the rounded structures' stiffness entries."
+    cfg = model.cfg
+    phi = straight_through(recon[:, 0])
+    C = stiffness(phi, stiffness_entries(cfg), E=cfg.E, nu=cfg.nu, tol=1e-4)
+    return ((model.normalise(C.to(cn.dtype)) - cn)**2).sum(1).mean()
+
 # %% ../nbs/05_vaereg_gmm.ipynb #be010e51
 @patch
 def loss(self:VAERegression,
@@ -416,7 +447,7 @@ def loss(self:VAERegression,
          out:VAERegOutput, # the forward pass on x
          c:torch.Tensor, # their properties (N, P), physical units
         ) -> VAERegLoss:
-    "Seed 002's eq. 4: scaled and weighted regression NLL + style loss + KL(q(z|x) || p(z|c))."
+    "Seed 002's eq. 4: weighted regression NLL + style loss + KL(q(z|x) || p(z|c)) (+ physics)."
     if c.shape != out.c_mu.shape:
         raise ValueError(f'c must hold the {out.c_mu.shape[1]} properties of each of the '
                          f'{len(x)} structures, shape {tuple(out.c_mu.shape)}; got '
@@ -429,11 +460,12 @@ def loss(self:VAERegression,
     else:
         net = self.style_network(x.device)
         rec = style_loss(straight_through(out.recon), x, net, cfg.ndim).mean()
-    kl = mixture_kl(out.mu, out.logvar, *out.prior).mean()
-    reg = reg.sum(1).mean()
+    prior = self.prior(cn) if cfg.prior_input == 'label' else out.prior
+    kl, reg = mixture_kl(out.mu, out.logvar, *prior).mean(), reg.sum(1).mean()
+    phys = physics_term(self, out.recon, cn) if cfg.physics_weight > 0 else x.new_zeros(())
     total = (cfg.reg_weight*cfg.reg_scale*reg + cfg.style_weight*cfg.style_scale*rec
-             + cfg.kl_weight*cfg.kl_scale*kl)
-    return VAERegLoss(total, rec, kl, reg)
+             + cfg.kl_weight*cfg.kl_scale*kl + cfg.physics_weight*phys)
+    return VAERegLoss(total, rec, kl, reg, phys)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #2dfc10c8
 register_model('vaereg', VAERegression, VAERegConfig)
@@ -574,20 +606,12 @@ def propose(model:VAERegression, # a trained model
     return out
 
 # %% ../nbs/05_vaereg_gmm.ipynb #738d02fb
-STIFFNESS_ENTRIES = {'c11': (0, 0), 'c22': (1, 1), 'c12': (0, 1), 'c33': (2, 2), 'c13': (0, 2),
-                     'c23': (1, 2)}   # property name -> its Mandel (= Voigt) index pair
-
 def physics_check(model:VAERegression, # a trained model whose properties are stiffness entries
                   structures, # phase labels (N, *spatial), or probabilities (rounded)
                   refine:int=1, # solve on a grid this many times finer per axis (07)
                  ) -> np.ndarray:
     "The model's properties of the structures (N, P), by FFT homogenization (07_mechanics)."
-    cfg = model.cfg
-    allowed = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < cfg.ndim]
-    unknown = [p for p in cfg.properties if p not in allowed]
-    if unknown:
-        raise ValueError(f'No physics check for {unknown} in {cfg.ndim}D: the known properties are '
-                         f'the stiffness entries {allowed}')
+    cfg, entries = model.cfg, stiffness_entries(model.cfg)
     if is_structure(structures) and structures.ndim != cfg.ndim:
         raise ValueError(f'structures is one {structures.ndim}D structure; the model is '
                          f'{cfg.ndim}D')
@@ -598,7 +622,7 @@ def physics_check(model:VAERegression, # a trained model whose properties are st
     kw = dict(E=cfg.E, nu=cfg.nu, ndim=cfg.ndim, refine=refine)
     if cfg.properties == ('c11',): return effective_stiffness(labels, **kw).reshape(-1, 1)
     C = effective_stiffness(labels, full=True, **kw).reshape(-1, 3*cfg.ndim - 3, 3*cfg.ndim - 3)
-    return np.stack([C[:, i, j] for i, j in (STIFFNESS_ENTRIES[p] for p in cfg.properties)], 1)
+    return np.stack([C[:, i, j] for i, j in entries], 1)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #a2bb63f7
 def screened_proposals(model:VAERegression, # a trained model
