@@ -4,6 +4,9 @@
     python benchmarks/davegan_study.py table4   --steps 80000 --out runs/table4    # every material
     python benchmarks/davegan_study.py periodic --steps 80000 --out runs/periodic  # the periodic generator
     python benchmarks/davegan_study.py discriminator --steps 16000 --out runs/disc  # R1, slower discriminator
+    python benchmarks/davegan_study.py discriminator --steps 80000 --only alloy_periodic_lr_disc_1e-5 --out runs/long \
+        --keep nbs/results/davegan/long   # the slower discriminator at the paper's budget
+    python benchmarks/davegan_study.py rec_sweep --steps 16000 --out runs/sweep --workers 1  # lambda_rec 3e-4, 2 seeds
     python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
     python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
@@ -133,6 +136,13 @@ def discriminator_jobs(steps, names=('alloy',)):
             for n, im, kw in table4_jobs(steps, names) for k, v in DISCRIMINATOR.items()]
 
 
+def rec_sweep_jobs(steps, names=('alloy',), points=((3e-4, 0), (3e-4, 1), (1e-4, 1))):
+    "The reconstruction weight between Table 1's and ten times it, on the periodic generator: (weight, seed)."
+    return [(f'{n}_periodic_rec{lam:g}_s{seed}', im, dict(kw, eval_every=4000, periodic=True, lambda_rec=lam,
+                                                           seed=seed))
+            for n, im, kw in table4_jobs(steps, names) for lam, seed in points]
+
+
 def stats_jobs(steps, names=('alloy',)):
     "Separate batch-norm statistics for reconstructions and samples, at the command line's default budget."
     return [(f'{n}{k}', im, dict(kw, eval_every=500) | v) for n, im, kw in table4_jobs(steps, names)
@@ -148,7 +158,7 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'ellipses', 'all', 'posterior', 'snapshot'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'ellipses', 'all', 'posterior', 'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
@@ -166,7 +176,7 @@ if __name__ == '__main__':
             print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, stats=stats_jobs,
-                 discriminator=discriminator_jobs,
+                 discriminator=discriminator_jobs, rec_sweep=rec_sweep_jobs,
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together
