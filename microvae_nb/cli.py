@@ -15,7 +15,8 @@ from . import __version__
 from .data import (load_microstructure, check_choice, check_int, check_finite,
                               check_free, load_structures, _stack_ndim)
 from .metrics import (reconstruction_error, reconstruction_parts, widest_window,
-                                 image_quality, describe, sample_scores, output_labels)
+                                 image_quality, describe, sample_scores, output_labels,
+                                 remove_small_pieces)
 from .zoo import load_model
 from .train import resolve_device
 from .vae import sample
@@ -251,10 +252,11 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     seed:int=0, # random seed
                     device:str=None, # 'cuda' or 'cpu'
                     force:bool=False, # overwrite files already in --out
+                    clean:int=0, # flip pieces of either phase smaller than this many pixels (0: none)
                    ):
     """Generate N new structures from a trained model: samples.npy
     (phase labels) and sample_000.png, ..."""
-    n, seed = check_int('n', n), check_int('seed', seed, 0)
+    n, seed, clean = check_int('n', n), check_int('seed', seed, 0), check_int('clean', clean, 0)
     out, device = _out_folder(out), resolve_device(device)
     net = load_model(checkpoint, device)
     if net.kind == 'vaereg':
@@ -263,6 +265,7 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                          f'{checkpoint} --target <value>')
     _refuse_overwrite([out/'samples.npy'] + [out/f'sample_{i:03d}.png' for i in range(n)], force)
     labels = output_labels(sample(net, n, seed=seed)).numpy().astype(np.uint8)
+    if clean: labels = remove_small_pieces(labels, clean, getattr(net.cfg, 'periodic', False))
     out.mkdir(parents=True, exist_ok=True)
     np.save(check_free(out/'samples.npy', overwrite=True), labels)
     save_pngs(labels, out, overwrite=True)
