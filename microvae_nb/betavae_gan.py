@@ -219,7 +219,7 @@ def r1_penalty(logits:torch.Tensor, # the discriminator's logits of the real ima
                real:torch.Tensor, # those images, with requires_grad set when gamma > 0
                gamma:float, # the penalty's weight (0: none)
               ) -> torch.Tensor:
-    "R1: gamma/2 times the batch mean of the squared gradient norm of the logits at the real images."
+    "R1: gamma/2 x the batch mean of the logits' squared gradient norm at the real images."
     if gamma == 0: return logits.new_zeros(())
     g, = torch.autograd.grad(logits.sum(), real, create_graph=True)
     return gamma/2*g.pow(2).flatten(1).sum(1).mean()
