@@ -127,7 +127,8 @@ def periodic_jobs(steps, names=('alloy',)):
     return [(f'{n}_{k}', im, kw | v) for n, im, kw in table4_jobs(steps, names) for k, v in PERIODIC.items()]
 
 
-DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_disc_1e-5': dict(lr_disc=1e-5)}
+DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_disc_1e-5': dict(lr_disc=1e-5),
+                 'lr_disc_1e-5_rec3e-4': dict(lr_disc=1e-5, lambda_rec=3e-4)}
 
 
 def discriminator_jobs(steps, names=('alloy',)):
