@@ -128,7 +128,7 @@ STIFFNESS_ENTRIES = {'c11': (0, 0), 'c22': (1, 1), 'c12': (0, 1), 'c33': (2, 2),
 
 def stiffness_entries(cfg:VAERegConfig, # a configuration whose properties are stiffness entries
                      ) -> list:
-    "The Mandel index pairs of the configured properties; an error for any physics cannot solve."
+    "The Mandel pairs of the configured properties; an error for entries the physics cannot solve."
     allowed = [k for k, (i, j) in STIFFNESS_ENTRIES.items() if max(i, j) < cfg.ndim]
     unknown = [p for p in cfg.properties if p not in allowed]
     if unknown:
