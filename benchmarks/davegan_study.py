@@ -131,17 +131,14 @@ DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_dis
                  'lr_disc_1e-5_rec3e-4': dict(lr_disc=1e-5, lambda_rec=3e-4)}
 
 
-def discriminator_jobs(steps, names=('alloy',)):
-    "A discriminator that does not run away: R1 and a slower discriminator, on the periodic generator."
+REC_SWEEP = {f'rec{lam:g}_s{seed}': dict(lambda_rec=lam, seed=seed)
+             for lam, seed in ((3e-4, 0), (3e-4, 1), (1e-4, 1))}   # (weight, seed) between 1e-4 and 1e-3
+
+
+def periodic_variants(steps, variants, names=('alloy',)):
+    "The periodic generator on the Table 4 set-up with each variant's settings, evaluated every 4,000 steps."
     return [(f'{n}_periodic_{k}', im, dict(kw, eval_every=4000, periodic=True) | v)
-            for n, im, kw in table4_jobs(steps, names) for k, v in DISCRIMINATOR.items()]
-
-
-def rec_sweep_jobs(steps, names=('alloy',), points=((3e-4, 0), (3e-4, 1), (1e-4, 1))):
-    "The reconstruction weight between Table 1's and ten times it, on the periodic generator: (weight, seed)."
-    return [(f'{n}_periodic_rec{lam:g}_s{seed}', im, dict(kw, eval_every=4000, periodic=True, lambda_rec=lam,
-                                                           seed=seed))
-            for n, im, kw in table4_jobs(steps, names) for lam, seed in points]
+            for n, im, kw in table4_jobs(steps, names) for k, v in variants.items()]
 
 
 def stats_jobs(steps, names=('alloy',)):
@@ -177,7 +174,8 @@ if __name__ == '__main__':
             print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, stats=stats_jobs,
-                 discriminator=discriminator_jobs, rec_sweep=rec_sweep_jobs,
+                 discriminator=lambda steps: periodic_variants(steps, DISCRIMINATOR),
+                 rec_sweep=lambda steps: periodic_variants(steps, REC_SWEEP),
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together
