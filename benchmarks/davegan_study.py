@@ -131,6 +131,12 @@ DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_dis
                  'lr_disc_1e-5_rec3e-4': dict(lr_disc=1e-5, lambda_rec=3e-4)}
 
 
+BASE = dict(lr_disc=1e-5, lambda_rec=3e-4)   # the candidate defaults of the two screens above
+DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
+                 'independent_shift': BASE | dict(rec_shift='independent'),
+                 'no_logit_norm': BASE | dict(disc_out_norm=False)}
+
+
 REC_SWEEP = {f'rec{lam:g}_s{seed}': dict(lambda_rec=lam, seed=seed)
              for lam, seed in ((3e-4, 0), (3e-4, 1), (1e-4, 1))}   # (weight, seed) between 1e-4 and 1e-3
 
@@ -156,12 +162,13 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'ellipses', 'all', 'posterior', 'snapshot'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'disc_ablation', 'ellipses', 'all', 'posterior', 'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
     ap.add_argument('--only', default=None)
     ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--names', default='alloy', help='materials for discriminator/rec_sweep, comma-separated')
     a = ap.parse_args()
     if a.part == 'posterior':   # for runs made before posterior.json was written
         for run in sorted(Path(a.out).glob('*/*/checkpoint.pt')):
@@ -174,8 +181,9 @@ if __name__ == '__main__':
             print(run.parent.name, 'step', snapshot(run.parent, kept), flush=True)
         raise SystemExit
     parts = dict(ablation=ablation_jobs, table4=table4_jobs, periodic=periodic_jobs, stats=stats_jobs,
-                 discriminator=lambda steps: periodic_variants(steps, DISCRIMINATOR),
-                 rec_sweep=lambda steps: periodic_variants(steps, REC_SWEEP),
+                 discriminator=lambda steps: periodic_variants(steps, DISCRIMINATOR, a.names.split(',')),
+                 rec_sweep=lambda steps: periodic_variants(steps, REC_SWEEP, a.names.split(',')),
+                 disc_ablation=lambda steps: periodic_variants(steps, DISC_ABLATION, a.names.split(',')),
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together

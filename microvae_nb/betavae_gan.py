@@ -48,8 +48,7 @@ class _DAVEGANConstants:
 # %% ../nbs/03_betavae_gan.ipynb #b11dd984
 @dataclass
 class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
-    """Everything that defines a DA-VEGAN model and how it is trained (with the
-    augmentation's `DiffAugSettings`); saved with its weights."""
+    "Everything that defines a DA-VEGAN model and its training (with `DiffAugSettings`); saved."
     shape: tuple = (1, 64, 64) # input (C, *spatial); each side 4 x 2^(stride-2 layers)
     latent_dim: int = 32 # z_dim
     enc_filters: tuple = (16, 16, 32, 64) # encoder's stride-2 layers (then 4x4 valid, 2 z_dim)
@@ -66,6 +65,9 @@ class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
     lr_disc: float = 4e-5 # of the discriminator
     lr_enc: float = 1e-4 # of the encoder
     r1_gamma: float = 0. # R1 penalty gamma/2 |grad_x D(real)|^2 on the discriminator (0: off)
+    disc_out_norm: bool = True # batch norm on the discriminator's logit (the tables' 4x4 layer)
+    disc_calls: str = 'joint' # D sees real, G(z_vae), G(z_noise) in one batch, or 'separate' calls
+    rec_shift: str = 'same' # D sees a reconstruction at its crop's shift, or an 'independent' one
     batch_size: int = 4 # images per step
     reduction: str = 'sum' # 'sum': per-image sums over pixels and latent dims (ELBO); 'mean'
     gan: bool = True # False: no discriminator, the generator is a plain decoder (a beta-VAE)
@@ -93,7 +95,8 @@ def _check_shape(self:DAVEGANConfig):
                              f'{self.shape[1]}')
     for name, allowed in [('reduction', ('sum', 'mean')), ('translate_mode', ('periodic', 'zero')),
                           ('encoder_head', ('linear', 'table3')),
-                          ('noise_batch', ('separate', 'joint'))]:
+                          ('noise_batch', ('separate', 'joint')), ('disc_calls', ('joint', 'separate')),
+                          ('rec_shift', ('same', 'independent'))]:
         check_choice(name, getattr(self, name), allowed)
 
 # %% ../nbs/03_betavae_gan.ipynb #57a9272a
@@ -156,9 +159,9 @@ class DAVEGAN(nn.Module):
         self.generator = nn.Sequential(nn.Unflatten(1, (L,) + (1,)*cfg.ndim),
                                        _valid_block(L, g[0], cfg, transpose=True), *ups, out)
         if cfg.two_stats: add_posterior_stats(self.generator)   # reconstructions apart from samples
-        self.discriminator = nn.Sequential(*[down_block(a, b, cfg, batch_norm=i > 0)
-                                             for i, (a, b) in enumerate(zip(d, d[1:]))],
-                                           _valid_block(d[-1], 1, cfg, act=False), nn.Flatten())
+        downs = [down_block(a, b, cfg, batch_norm=i > 0) for i, (a, b) in enumerate(zip(d, d[1:]))]
+        logit = _valid_block(d[-1], 1, cfg, act=False, norm=cfg.disc_out_norm)
+        self.discriminator = nn.Sequential(*downs, logit, nn.Flatten())
 
     def encode(self, x): return self.encoder(x).chunk(2, dim=1)  # model input (N, C, *spatial)
     def decode(self, z): return torch.sigmoid(self.generator(z))  # latent codes (N, latent_dim)
@@ -224,20 +227,25 @@ def r1_penalty(logits:torch.Tensor, # the discriminator's logits of the real ima
     g, = torch.autograd.grad(logits.sum(), real, create_graph=True)
     return gamma/2*g.pow(2).flatten(1).sum(1).mean()
 
+# %% ../nbs/03_betavae_gan.ipynb #59c49e61
+def _disc_logits(model:DAVEGAN, *images:torch.Tensor) -> tuple:
+    "The discriminator's logits (B,) of each image batch: in one call, or one call each."
+    if model.cfg.disc_calls == 'joint':
+        return model.discriminator(torch.cat(images)).flatten().split(len(images[0]))
+    return tuple(model.discriminator(v).flatten() for v in images)
+
 # %% ../nbs/03_betavae_gan.ipynb #9c582540
 def _adversarial(model:DAVEGAN, opts:dict, real, fake_vae, fake_noise, rec:torch.Tensor) -> tuple:
     """Step the discriminator on eq. 6; the generator's loss (eq.
     7) and the mean D(real), D(G(z_noise))."""
-    cfg, B = model.cfg, len(real)
+    cfg = model.cfg
     real = real.detach().requires_grad_(cfg.r1_gamma > 0)
-    seen = torch.cat([real, fake_vae.detach(), fake_noise.detach()])
-    d_real, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
+    d_real, d_vae, d_noise = _disc_logits(model, real, fake_vae.detach(), fake_noise.detach())
     loss_d = (F.softplus(-d_real).mean() + F.softplus(-d_vae if cfg.vae_as_real else d_vae).mean()
               + F.softplus(d_noise).mean() + r1_penalty(d_real, real, cfg.r1_gamma))
     _set_grads(loss_d, model.discriminator)
     opts['disc'].step()
-    seen = torch.cat([real.detach(), fake_vae, fake_noise])
-    _, d_vae, d_noise = model.discriminator(seen).flatten().split(B)
+    _, d_vae, d_noise = _disc_logits(model, real.detach(), fake_vae, fake_noise)
     loss_g = (cfg.lambda_vae*F.softplus(-d_vae).mean()
               + cfg.lambda_noise*F.softplus(-d_noise).mean() + cfg.lambda_rec*rec)
     p_real, p_noise = (torch.sigmoid(d).mean().detach() for d in (d_real, d_noise))
@@ -259,8 +267,7 @@ def train_step(model:DAVEGAN, # the model (in training mode)
                x:torch.Tensor, # a batch of real images (B, C, *spatial) in [0, 1]
                rng:torch.Generator|None=None, # random-number generator on the batch's device
               ) -> StepLosses:
-    """One DA-VEGAN step: discriminator (eq. 6), then generator (eq. 7)
-    and encoder (eq. 1), each from its own loss."""
+    "One step: discriminator (eq. 6), generator (eq. 7) and encoder (eq. 1), each on its own loss."
     cfg, B, dev = model.cfg, len(check_fits(x, model.cfg)), x.device
     T, shifts = _augmentation(cfg, B, tuple(x.shape[2:]), dev, rng)
     mu, logvar = model.encode(x)
@@ -275,7 +282,8 @@ def train_step(model:DAVEGAN, # the model (in training mode)
     loss_d, loss_g, p_real, p_fake = zero, rec, zero, zero
     if cfg.gan:
         probs = torch.sigmoid(logits)
-        loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), T(probs[:B], u),
+        u_rec = u if cfg.rec_shift == 'same' else shifts()
+        loss_d, loss_g, p_real, p_fake = _adversarial(model, opts, T(x, u), T(probs[:B], u_rec),
                                                       T(probs[B:], shifts()), rec)
     loss_e = cfg.beta*kl + rec
     _set_grads(loss_g, model.generator, retain=True)
