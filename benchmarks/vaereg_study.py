@@ -4,6 +4,7 @@
     python benchmarks/vaereg_study.py forward --seeds 0,1,2,3,4   # VAE-Reg, Reg-only, VAE + regressors, S2 + regressors
     python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
     python benchmarks/vaereg_study.py physics --epochs 60      # mixture.pt fine-tuned with the physics term
+    python benchmarks/vaereg_study.py pixels --epochs 40 --lr 5e-4 --weight 0   # ... with a pixel term
     python benchmarks/vaereg_study.py multi --epochs 200 --patience 0   # C11, C22, C12 together (appendix 0.C)
     python benchmarks/vaereg_study.py forward3d --epochs 40   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
     python benchmarks/vaereg_study.py forward3d --epochs 40 --clip 1   # the same, gradients clipped at norm 1
@@ -129,9 +130,11 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
-def physics(seed, epochs, weight=0.1, lr=2e-4):
-    """Fine-tune the committed mixture model with the physics-consistency term and the prior fed the labels
-    (teacher forcing), the epoch kept by the validation physics term (what design needs)."""
+def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics'):
+    """Fine-tune the committed mixture model with the physics-consistency term (and, with `pixel_weight`, a
+    pixel-wise cross-entropy beside the style loss) and the prior fed the labels (teacher forcing), the epoch kept
+    by the validation physics term (what design needs; without it, by the pixel term); saved as
+    inverse/<name>.pt and .json."""
     from dataclasses import replace
     from microvae_nb.zoo import load_model
     from microvae_nb.vaereg_gmm import VAERegression
@@ -139,13 +142,16 @@ def physics(seed, epochs, weight=0.1, lr=2e-4):
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
     start = load_model(RESULTS/'inverse/mixture.pt')
-    model = VAERegression(replace(start.cfg, physics_weight=weight, prior_input='label'))
+    model = VAERegression(replace(start.cfg, physics_weight=weight, pixel_weight=pixel_weight,
+                                  prior_input='label'))
     model.load_state_dict(start.state_dict())
-    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor='phys')
-    save_checkpoint(RESULTS/'inverse/physics.pt', model, overwrite=True)
-    (RESULTS/'inverse/physics.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, weight=weight,
-                                                                lr=lr, start='mixture.pt')))
-    print(f'physics: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
+    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr,
+                             monitor='phys' if weight else 'pix')
+    save_checkpoint(RESULTS/f'inverse/{name}.pt', model, overwrite=True)
+    (RESULTS/f'inverse/{name}.json').write_text(json.dumps(dict(
+        history=hist, seconds=sec, seed=seed, weight=weight, pixel_weight=pixel_weight, lr=lr,
+        start='mixture.pt')))
+    print(f'{name}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
 SET3D = Path('runs/grf32_3d.npz')   # 67 MB: built by `forward3d`, not committed (runs/ is ignored by git)
@@ -195,7 +201,7 @@ def multi(seed, epochs, patience=10):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['forward', 'inverse', 'multi', 'forward3d', 'physics'])
+    ap.add_argument('part', choices=['forward', 'inverse', 'multi', 'forward3d', 'physics', 'pixels'])
     ap.add_argument('--seeds', default='0')
     ap.add_argument('--epochs', type=int, default=40)
     ap.add_argument('--threads', type=int, default=1)
@@ -204,12 +210,17 @@ if __name__ == '__main__':
     ap.add_argument('--patience', type=int, default=10, help='multi, forward3d: early-stopping patience (0: none)')
     ap.add_argument('--monitor', default='reg', help="forward3d: the validation term that picks the epoch ('loss', 'reg')")
     ap.add_argument('--weight', type=float, default=0.1, help='physics: weight of the physics term')
+    ap.add_argument('--pixel_weight', type=float, default=10., help='pixels: weight of the pixel term')
+    ap.add_argument('--lr', type=float, default=2e-4, help='physics, pixels: the fine-tune\'s learning rate')
+    ap.add_argument('--name', default='pixels', help='pixels: the saved model inverse/<name>.pt')
     ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
-                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight),
+                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr),
+                 pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name),
                  forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
                                 max_grad_norm=a.clip))
-    for s in map(int, a.seeds.split(',')): globals()[a.part](s, a.epochs, **extra.get(a.part, {}))
+    run = dict(pixels=physics).get(a.part) or globals()[a.part]
+    for s in map(int, a.seeds.split(',')): run(s, a.epochs, **extra.get(a.part, {}))

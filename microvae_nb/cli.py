@@ -192,7 +192,7 @@ def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
               patience=f['patience'], monitor=f['monitor'], max_grad_norm=f['max_grad_norm'],
-              physics_weight=f['physics_weight'])
+              physics_weight=f['physics_weight'], pixel_weight=f['pixel_weight'])
     _check_run_folder(out, f['resume'], f['force'])
     s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
     images = (np.load(out/'training.npy') if f['resume'] else
@@ -209,7 +209,8 @@ def _train_vaereg(out:Path, f:dict):
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
                    **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience',
-                                        'monitor', 'max_grad_norm', 'physics_weight')})
+                                        'monitor', 'max_grad_norm', 'physics_weight',
+                                        'pixel_weight')})
     if m is not None: _print_vaereg(m, out)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
@@ -236,8 +237,8 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    patience:int=None, # vaereg: early-stopping patience (default 10 epochs; 0: none)
                    monitor:str=None, # vaereg: what picks the best epoch: loss (default), reg, ...
                    max_grad_norm:float=None, # vaereg: clip the gradients at this norm (default: no)
-                   # vaereg: weight of the decoded structures' stiffness against their labels (0)
-                   physics_weight:float=None,
+                   physics_weight:float=None, # vaereg: weight of decoded stiffness vs labels (0)
+                   pixel_weight:float=None, # vaereg: weight of a pixel term beside the style (0)
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
     flags, out = dict(locals()), _out_folder(out)

@@ -385,7 +385,8 @@ def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndar
     if resume: return saved_config('vaereg', json.loads((out/'config.json').read_text())['config'])
     kw = dict(shape=(1, *x.shape[1:]), latent_dim=settings['latent_dim'], prior=settings['prior'],
               n_components=settings['n_components'], properties=tuple(settings['properties']), E=E,
-              nu=nu, dense=256, head=128, physics_weight=settings['physics_weight'])
+              nu=nu, dense=256, head=128, physics_weight=settings['physics_weight'],
+              pixel_weight=settings['pixel_weight'])
     return balanced_config(c, x, seed=settings['seed'], **kw)
 
 # %% ../nbs/08a_runs.ipynb #393089ea
@@ -404,7 +405,7 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
 # %% ../nbs/08a_runs.ipynb #03057662
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
                        batch_size=8, seed=0, patience=10, monitor='loss',
-                       max_grad_norm=None, physics_weight=0.)   # a new run's settings
+                       max_grad_norm=None, physics_weight=0., pixel_weight=0.)   # a new run's
 
 # %% ../nbs/08a_runs.ipynb #4b900496
 def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
@@ -419,9 +420,10 @@ def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
     for k, low in (('patience', 0), ('batch_size', 1), ('seed', 0), ('latent_dim', 1)):
         check_int(k, s[k], low)
     check_choice('monitor', s['monitor'], loss_names(VAERegression))
-    check_finite('physics_weight', s['physics_weight'], 0)
-    if s['monitor'] == 'phys' and not s['physics_weight']:
-        raise ValueError('--monitor phys needs the physics term: give --physics_weight > 0')
+    for term, weight in (('phys', 'physics_weight'), ('pix', 'pixel_weight')):
+        check_finite(weight, s[weight], 0)
+        if s['monitor'] == term and not s[weight]:
+            raise ValueError(f'--monitor {term} needs its term: give --{weight} > 0')
     if s['max_grad_norm'] is not None:
         check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
     return s
@@ -446,7 +448,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                progress:bool=True, # show a progress bar
                device=None, # 'cuda', 'cpu', ...; default cuda when available
                # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor,
-               # max_grad_norm, physics_weight (None: `VAEREG_DEFAULTS`, or on resume the run's own)
+               # max_grad_norm, physics_weight, pixel_weight (None: `VAEREG_DEFAULTS`; on resume the
+               # run's own)
                **settings,
               ) -> dict:
     "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."

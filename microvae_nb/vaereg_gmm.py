@@ -68,6 +68,7 @@ class VAERegConfig(_VAERegLayers):
     style_weight: float = 1.
     kl_weight: float = 1.
     physics_weight: float = 0. # decoded structures' stiffness against their labels (FFT; 0: off)
+    pixel_weight: float = 0. # pixel-wise cross-entropy beside the style loss (0: off)
     prior_input: str = 'prediction' # p(z|c) at a sample of q(c|x) (seed 002), or at the 'label'
     # names of the properties; stiffness entries (c11, c22, c12, ...) can be checked by physics
     properties: tuple = ('c11',)
@@ -100,7 +101,7 @@ def _check(self:VAERegConfig):
         raise ValueError(f'Every side of {self.shape[1:]} must be >= 2^{len(self.filters)} (one '
                          'halving per trunk layer)')
     for name in ('reg_scale', 'style_scale', 'kl_scale', 'reg_weight', 'style_weight', 'kl_weight',
-                 'physics_weight'):
+                 'physics_weight', 'pixel_weight'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
     self._check_properties()
     if self.physics_weight > 0: stiffness_entries(self)   # properties the physics can compute
@@ -372,9 +373,10 @@ class VAERegOutput(VAEOutput):
 # %% ../nbs/05_vaereg_gmm.ipynb #b8050444
 @dataclass
 class VAERegLoss(LossTerms):
-    "The loss, its style (reconstruction) and KL terms, the regression and physics terms; batch means."
+    "The loss and its terms (style, KL, regression, physics, pixels); batch means."
     reg: torch.Tensor # negative log-likelihood of the property (normalised units)
     phys: torch.Tensor # the decoded structures' stiffness against their labels (0 when off)
+    pix: torch.Tensor # pixel-wise cross-entropy, mean per pixel (0 when off)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #669561b4
 class VAERegression(nn.Module):
@@ -449,7 +451,7 @@ def loss(self:VAERegression,
          out:VAERegOutput, # the forward pass on x
          c:torch.Tensor, # their properties (N, P), physical units
         ) -> VAERegLoss:
-    "Seed 002's eq. 4: weighted regression NLL + style loss + KL(q(z|x) || p(z|c)) (+ physics)."
+    "Seed 002's eq. 4: weighted regression NLL + style + KL(q(z|x) || p(z|c)) (+ physics, pixels)."
     if c.shape != out.c_mu.shape:
         raise ValueError(f'c must hold the {out.c_mu.shape[1]} properties of each of the '
                          f'{len(x)} structures, shape {tuple(out.c_mu.shape)}; got '
@@ -465,9 +467,11 @@ def loss(self:VAERegression,
     prior = self.prior(cn) if cfg.prior_input == 'label' else out.prior
     kl, reg = mixture_kl(out.mu, out.logvar, *prior).mean(), reg.sum(1).mean()
     phys = physics_term(self, out.recon, cn) if cfg.physics_weight > 0 else x.new_zeros(())
+    pix = (reconstruction_loss(out.logits, x).flatten(1).mean(1).mean() if cfg.pixel_weight > 0
+           else x.new_zeros(()))
     total = (cfg.reg_weight*cfg.reg_scale*reg + cfg.style_weight*cfg.style_scale*rec
-             + cfg.kl_weight*cfg.kl_scale*kl + cfg.physics_weight*phys)
-    return VAERegLoss(total, rec, kl, reg, phys)
+             + cfg.kl_weight*cfg.kl_scale*kl + cfg.physics_weight*phys + cfg.pixel_weight*pix)
+    return VAERegLoss(total, rec, kl, reg, phys, pix)
 
 # %% ../nbs/05_vaereg_gmm.ipynb #2dfc10c8
 register_model('vaereg', VAERegression, VAERegConfig)
