@@ -130,11 +130,11 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
-def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics'):
+def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', monitor=None):
     """Fine-tune the committed mixture model with the physics-consistency term (and, with `pixel_weight`, a
     pixel-wise cross-entropy beside the style loss) and the prior fed the labels (teacher forcing), the epoch kept
-    by the validation physics term (what design needs; without it, by the pixel term); saved as
-    inverse/<name>.pt and .json."""
+    by the validation physics term (what design needs; without it, by the pixel term; or by `monitor`); saved
+    as inverse/<name>.pt and .json."""
     from dataclasses import replace
     from microvae_nb.zoo import load_model
     from microvae_nb.vaereg_gmm import VAERegression
@@ -146,11 +146,11 @@ def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics'):
                                   prior_input='label'))
     model.load_state_dict(start.state_dict())
     model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr,
-                             monitor='phys' if weight else 'pix')
+                             monitor=monitor or ('phys' if weight else 'pix'))
     save_checkpoint(RESULTS/f'inverse/{name}.pt', model, overwrite=True)
     (RESULTS/f'inverse/{name}.json').write_text(json.dumps(dict(
         history=hist, seconds=sec, seed=seed, weight=weight, pixel_weight=pixel_weight, lr=lr,
-        start='mixture.pt')))
+        start='mixture.pt', monitor=monitor or ('phys' if weight else 'pix'))))
     print(f'{name}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
@@ -212,6 +212,7 @@ if __name__ == '__main__':
     ap.add_argument('--weight', type=float, default=0.1, help='physics: weight of the physics term')
     ap.add_argument('--pixel_weight', type=float, default=10., help='pixels: weight of the pixel term')
     ap.add_argument('--lr', type=float, default=2e-4, help='physics, pixels: the fine-tune\'s learning rate')
+    ap.add_argument('--pixels_monitor', default=None, help="pixels: what picks the epoch (default 'phys', or 'pix')")
     ap.add_argument('--name', default='pixels', help='pixels: the saved model inverse/<name>.pt')
     ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
     a = ap.parse_args()
@@ -219,7 +220,8 @@ if __name__ == '__main__':
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
                  multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr),
-                 pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name),
+                 pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name,
+                             monitor=a.pixels_monitor),
                  forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
                                 max_grad_norm=a.clip))
     run = dict(pixels=physics).get(a.part) or globals()[a.part]
