@@ -95,7 +95,8 @@ def _check_shape(self:DAVEGANConfig):
                              f'{self.shape[1]}')
     for name, allowed in [('reduction', ('sum', 'mean')), ('translate_mode', ('periodic', 'zero')),
                           ('encoder_head', ('linear', 'table3')),
-                          ('noise_batch', ('separate', 'joint')), ('disc_calls', ('joint', 'separate')),
+                          ('noise_batch', ('separate', 'joint')),
+                          ('disc_calls', ('joint', 'separate')),
                           ('rec_shift', ('same', 'independent'))]:
         check_choice(name, getattr(self, name), allowed)
 
