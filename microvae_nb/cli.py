@@ -253,7 +253,7 @@ def microvae_sample(checkpoint:str='runs/alloy/checkpoint.pt', # checkpoint of a
                     seed:int=0, # random seed
                     device:str=None, # 'cuda' or 'cpu'
                     force:bool=False, # overwrite files already in --out
-                    clean:int=0, # flip pieces of either phase smaller than this many pixels (0: none)
+                    clean:int=0, # flip pieces of either phase under this many pixels (0: none)
                    ):
     """Generate N new structures from a trained model: samples.npy
     (phase labels) and sample_000.png, ..."""

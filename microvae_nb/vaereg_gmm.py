@@ -106,7 +106,8 @@ def _check(self:VAERegConfig):
     self._check_properties()
     if self.physics_weight > 0: stiffness_entries(self)   # properties the physics can compute
     if self.physics_weight > 0 and self.shape[0] != 1:
-        raise ValueError(f'physics_weight solves two phases (one channel); got {self.shape[0]} channels')
+        raise ValueError(f'physics_weight solves two phases (one channel); got '
+                         f'{self.shape[0]} channels')
 
 # %% ../nbs/05_vaereg_gmm.ipynb #7ea7d473
 @patch
