@@ -127,11 +127,9 @@ def periodic_jobs(steps, names=('alloy',)):
     return [(f'{n}_{k}', im, kw | v) for n, im, kw in table4_jobs(steps, names) for k, v in PERIODIC.items()]
 
 
+BASE = dict(lr_disc=1e-5, lambda_rec=3e-4)   # both changes: the candidate defaults of the two screens
 DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_disc_1e-5': dict(lr_disc=1e-5),
-                 'lr_disc_1e-5_rec3e-4': dict(lr_disc=1e-5, lambda_rec=3e-4)}
-
-
-BASE = dict(lr_disc=1e-5, lambda_rec=3e-4)   # the candidate defaults of the two screens above
+                 'lr_disc_1e-5_rec3e-4': BASE}
 DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
                  'independent_shift': BASE | dict(rec_shift='independent'),
                  'no_logit_norm': BASE | dict(disc_out_norm=False)}

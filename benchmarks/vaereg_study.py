@@ -145,12 +145,12 @@ def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', 
     model = VAERegression(replace(start.cfg, physics_weight=weight, pixel_weight=pixel_weight,
                                   prior_input='label'))
     model.load_state_dict(start.state_dict())
-    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr,
-                             monitor=monitor or ('phys' if weight else 'pix'))
+    monitor = monitor or ('phys' if weight else 'pix')
+    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor=monitor)
     save_checkpoint(RESULTS/f'inverse/{name}.pt', model, overwrite=True)
     (RESULTS/f'inverse/{name}.json').write_text(json.dumps(dict(
         history=hist, seconds=sec, seed=seed, weight=weight, pixel_weight=pixel_weight, lr=lr,
-        start='mixture.pt', monitor=monitor or ('phys' if weight else 'pix'))))
+        start='mixture.pt', monitor=monitor)))
     print(f'{name}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 

@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from .data import check_choice, check_finite, check_int, as_tensor, is_structure
 from .models import VAEOutput, LossTerms, register_model, as_model_input
 from .vae import (LAYERS, activation, gaussian_kl, reconstruction_loss, _check_sizes,
-                             _dense_stack, png_bytes, reparameterise)
+                             _dense_stack, png_bytes, reparameterise, reduce_loss)
 from .metrics import two_point_correlation, labels_of
 from .mechanics import effective_stiffness, stiffness
 
@@ -461,14 +461,14 @@ def loss(self:VAERegression,
     reg = 0.5*(out.c_logvar + (cn - out.c_mu)**2/out.c_logvar.exp() + math.log(2*math.pi))
     style_on = cfg.style_weight*cfg.style_scale > 0
     if not style_on: rec = x.new_zeros(())
-    elif cfg.style == 'bce': rec = reconstruction_loss(out.logits, x).flatten(1).sum(1).mean()
+    elif cfg.style == 'bce': rec = reduce_loss(reconstruction_loss(out.logits, x), 'sum')
     else:
         net = self.style_network(x.device)
         rec = style_loss(straight_through(out.recon), x, net, cfg.ndim).mean()
     prior = self.prior(cn) if cfg.prior_input == 'label' else out.prior
     kl, reg = mixture_kl(out.mu, out.logvar, *prior).mean(), reg.sum(1).mean()
     phys = physics_term(self, out.recon, cn) if cfg.physics_weight > 0 else x.new_zeros(())
-    pix = (reconstruction_loss(out.logits, x).flatten(1).mean(1).mean() if cfg.pixel_weight > 0
+    pix = (reduce_loss(reconstruction_loss(out.logits, x), 'mean') if cfg.pixel_weight > 0
            else x.new_zeros(()))
     total = (cfg.reg_weight*cfg.reg_scale*reg + cfg.style_weight*cfg.style_scale*rec
              + cfg.kl_weight*cfg.kl_scale*kl + cfg.physics_weight*phys + cfg.pixel_weight*pix)
