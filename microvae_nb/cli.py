@@ -22,7 +22,7 @@ from .train import resolve_device
 from .vae import sample
 from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffness_dataset
 from .distributed import stop_distributed, is_main
-from .design import design, check_can_design, check_reachable
+from .design import design, check_can_design, check_reachable, refit_prior
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
                               describe_figure, save_pngs, _out_folder, _check_run_folder,
                               _write_json)
@@ -421,15 +421,19 @@ def _print_designs(answer:dict, out:Path):
           f"designs to {out}/")
 
 # %% ../nbs/08_cli.ipynb #1b2548f2
-def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, device) -> tuple:
+def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, device,
+                   refit:bool=False) -> tuple:
     "The model (one that can design), the target (one it can reach), the folder, the training set."
     if target is None:
         raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
+    if refit and data is None:
+        raise ValueError('--refit_prior needs --data: the set the model was trained on')
     t, out = np.array(_numbers('target', target)), _out_folder(out)
     if not np.isfinite(t).all(): raise ValueError(f'--target must be finite, got {t.tolist()}')
     model = load_model(checkpoint, resolve_device(device), kind='vaereg')
     check_reachable(check_can_design(model, checkpoint), t)
-    return model, t, out, (load_stiffness_dataset(data) if data is not None else None)
+    training = load_stiffness_dataset(data) if data is not None else None
+    return (refit_prior(model, training['structures']) if refit else model), t, out, training
 
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse
@@ -441,13 +445,14 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
                     n:int=12, # prior draws besides each component's mean, as starts
                     steps:int=40, # most refinement steps
                     data:str=None, # the labelled training set (.npz): novelty, lookup baseline
+                    refit_prior:bool=False, # refit the prior on --data's decoded physics first
                     out:str='runs/design', # folder for designs.npy, design_*.png and designs.json
                     seed:int=0, # seed of the prior draws
                     device:str=None, # 'cuda' or 'cpu'; default cuda when available
                     force:bool=False, # overwrite files already in --out
                    ):
     "Structures with a target property: refined by the physics, verified on a finer grid, distinct."
-    model, t, out, training = _design_inputs(checkpoint, target, out, data, device)
+    model, t, out, training = _design_inputs(checkpoint, target, out, data, device, refit_prior)
     _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
                       [out/f'design_{i:03d}.png' for i in range(check_int('k', k))], force)
     with warnings.catch_warnings(record=True) as caught:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_design.ipynb #400b3759
 from __future__ import annotations
-import math, time
+import copy, math, time
 
 import numpy as np
 import torch
@@ -12,12 +12,14 @@ import torch
 from .data import check_int, check_finite
 from .metrics import descriptor_error
 from .mechanics import stiffness, effective_stiffness
+from .models import as_model_input
 from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
-                                    straight_through, physics_check, stiffness_entries)
+                                    straight_through, physics_check, stiffness_entries,
+                                    mixture_kl)
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'refine_codes', 'distinct', 'nearest_training',
-           'property_labels', 'lookup', 'design']
+           'property_labels', 'lookup', 'design', 'refit_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -204,3 +206,30 @@ def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, s
     return dict(structures=labels, designs=records,
                 hits=n_hits, message=msg, steps=r['steps'], lookup=base,
                 before_percent=(100*r['before']).tolist(), seconds=time.perf_counter() - start)
+
+# %% ../nbs/05a_design.ipynb #b792a7a7
+def refit_prior(model:VAERegression, # a trained model; its encoder and decoder are kept as they are
+                structures, # the training structures: phase labels (N, *spatial) or model input
+                labels=None, # their properties (N, P); None: the physics of each decoded code
+                steps:int=300, # full-batch Adam steps
+                lr:float=0.01, # Adam's learning rate
+               ) -> VAERegression:
+    "A copy of the model whose prior p(z|c) is fit to the frozen posteriors by the training's KL."
+    m = copy.deepcopy(check_can_design(model)).eval()
+    x = as_model_input(structures, m.cfg).to(next(m.parameters()).device)
+    with torch.no_grad():
+        mu, logvar = (torch.cat(p) for p in zip(*(m.encode(b) for b in x.split(256))))
+        if labels is None:
+            decoded = torch.cat([m.decode(z)[:, 0] for z in mu.split(256)])
+            labels = physics_check(m, (decoded > 0.5).cpu().numpy().astype(np.uint8))
+    c = np.atleast_1d(check_finite('labels', labels)).astype(np.float32)
+    if c.reshape(len(c), -1).shape != (len(mu), m.cfg.n_properties):
+        raise ValueError(f'labels: expected one value per property ({m.cfg.n_properties}) for each '
+                         f'of the {len(mu)} structures, got an array of shape {c.shape}')
+    c = m.normalise(torch.as_tensor(c.reshape(len(mu), -1), device=mu.device))
+    opt = torch.optim.Adam(m.prior.parameters(), lr=float(check_finite('lr', lr, 0, open_low=True)))
+    for _ in range(check_int('steps', steps, 0)):
+        opt.zero_grad()
+        mixture_kl(mu, logvar, *m.prior(c)).mean().backward()
+        opt.step()
+    return m
