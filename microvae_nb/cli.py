@@ -420,6 +420,14 @@ def _print_designs(answer:dict, out:Path):
     print(f"{answer['message']} in {answer['seconds']:.1f} s; wrote {len(answer['designs'])} "
           f"designs to {out}/")
 
+def _save_designs(answer:dict, out:Path, properties:list, target:np.ndarray):
+    "designs.npy (phase labels), one PNG per design and designs.json; then one line per design."
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(check_free(out/'designs.npy', overwrite=True), answer.pop('structures'))
+    save_pngs(np.load(out/'designs.npy'), out, stem='design', overwrite=True)
+    _write_json(out/'designs.json', dict(target=target.tolist(), properties=properties, **answer))
+    _print_designs(answer, out)
+
 # %% ../nbs/08_cli.ipynb #1b2548f2
 def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, device,
                    refit:bool=False) -> tuple:
@@ -461,9 +469,4 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
                         check_int('n', n, 0), check_int('steps', steps), training=training,
                         seed=seed)
     for w in caught: print(f'microvae_design: warning: {w.message}', file=sys.stderr)
-    out.mkdir(parents=True, exist_ok=True)
-    np.save(check_free(out/'designs.npy', overwrite=True), answer.pop('structures'))
-    save_pngs(np.load(out/'designs.npy'), out, stem='design', overwrite=True)
-    _write_json(out/'designs.json', dict(target=t.tolist(), properties=list(model.cfg.properties),
-                                         **answer))
-    _print_designs(answer, out)
+    _save_designs(answer, out, list(model.cfg.properties), t)
