@@ -18,8 +18,8 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
                                     mixture_kl)
 
 # %% auto #0
-__all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'refine_codes', 'distinct', 'nearest_training',
-           'property_labels', 'lookup', 'design', 'refit_prior']
+__all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
+           'nearest_training', 'property_labels', 'lookup', 'design', 'refit_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -78,6 +78,15 @@ def design_error(model:VAERegression, # the model whose decoder makes the struct
     # a residual of 1e-4: C within 1e-7, its gradient within 1e-4 of a tight solve
     C = stiffness(phi, stiffness_entries(cfg), E=cfg.E, nu=cfg.nu, tol=1e-4)
     return ((C - target)/target).abs().max(1).values, C
+
+@torch.no_grad()
+def decoded_phases(model:VAERegression, # the model whose decoder makes the structures
+                   z:torch.Tensor, # latent codes (N, L)
+                   batch:int=256, # codes per decoder call
+                  ) -> np.ndarray:
+    "The decoded structures rounded to phases: labels (N, *grid), uint8, on the CPU."
+    phases = torch.cat([model.decode(b)[:, 0] > 0.5 for b in z.split(batch)])
+    return phases.cpu().numpy().astype(np.uint8)
 
 # %% ../nbs/05a_design.ipynb #d21ce6fb
 def refine_codes(model:VAERegression, # the model whose decoder makes the structures
@@ -181,7 +190,7 @@ def design(model:VAERegression, # a trained VAE-regression model (properties: st
     z, comp, means, std = latent_starts(model, t, n, seed)
     enough = 2*check_int('k', k)
     r = refine_codes(model, t, z, means[comp], std[comp], steps, tol=tol, enough=enough)
-    labels = (model.decode(r['z'])[:, 0] > 0.5).cpu().numpy().astype(np.uint8)
+    labels = decoded_phases(model, r['z'])
     fine, coarse = physics_check(model, labels, refine), physics_check(model, labels)
     err = (np.abs(fine - t)/np.abs(t)).max(1)
     order = np.argsort(err)
@@ -219,9 +228,7 @@ def refit_prior(model:VAERegression, # a trained model; its encoder and decoder 
     x = as_model_input(structures, m.cfg).to(next(m.parameters()).device)
     with torch.no_grad():
         mu, logvar = (torch.cat(p) for p in zip(*(m.encode(b) for b in x.split(256))))
-        if labels is None:
-            decoded = torch.cat([m.decode(z)[:, 0] for z in mu.split(256)])
-            labels = physics_check(m, (decoded > 0.5).cpu().numpy().astype(np.uint8))
+    if labels is None: labels = physics_check(m, decoded_phases(m, mu))
     c = np.atleast_1d(check_finite('labels', labels)).astype(np.float32)
     if c.reshape(len(c), -1).shape != (len(mu), m.cfg.n_properties):
         raise ValueError(f'labels: expected one value per property ({m.cfg.n_properties}) for each '
