@@ -409,9 +409,10 @@ def _print_designs(answer:dict, out:Path):
     for i, r in enumerate(answer['designs']):
         near = ('' if r['agreement'] is None else
                 f", {100*r['agreement']:.0f} % like training #{r['nearest_training']}")
+        start = f"component {r['component']}" if r['component'] >= 0 else 'a training code'
         print(f"design_{i:03d}.png: {', '.join(f'{v:.1f}' for v in r['physics'])} GPa (error "
               f"{', '.join(f'{e:.1f} %' for e in r['error_percent'])}), "
-              f"component {r['component']}, "
+              f"started from {start}, "
               f"volume fraction {r['volume_fraction']:.2f}{near}")
     base = answer['lookup']
     if base:
@@ -451,6 +452,7 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
                     k:int=4, # distinct structures wanted
                     tol:float=0.05, # relative error that counts as a hit (on a grid twice as fine)
                     n:int=12, # prior draws besides each component's mean, as starts
+                    near:int=16, # with --data: start also from its structures nearest the target
                     steps:int=40, # most refinement steps
                     data:str=None, # the labelled training set (.npz): novelty, lookup baseline
                     refit_prior:bool=False, # refit the prior on --data's decoded physics first
@@ -465,8 +467,6 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
                       [out/f'design_{i:03d}.png' for i in range(check_int('k', k))], force)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        answer = design(model, t, k, check_finite('tol', tol, 0, open_low=True),
-                        check_int('n', n, 0), check_int('steps', steps), training=training,
-                        seed=seed)
+        answer = design(model, t, k, tol, n, steps, training=training, near=near, seed=seed)
     for w in caught: print(f'microvae_design: warning: {w.message}', file=sys.stderr)
     _save_designs(answer, out, list(model.cfg.properties), t)

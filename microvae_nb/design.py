@@ -19,7 +19,8 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
-           'nearest_training', 'property_labels', 'lookup', 'design', 'refit_prior']
+           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'design_starts', 'design',
+           'refit_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -92,16 +93,17 @@ def decoded_phases(model:VAERegression, # the model whose decoder makes the stru
 def refine_codes(model:VAERegression, # the model whose decoder makes the structures
                  target, # one value per property
                  z:torch.Tensor, # starting codes (N, L)
-                 anchor:torch.Tensor, # the component mean each code stays near (N, L)
-                 scale:torch.Tensor, # the component's standard deviations (N, L)
+                 anchor:torch.Tensor, # the point each code stays near: its component's mean (N, L)
+                 scale:torch.Tensor, # the penalty's unit: the component's deviations (N, L)
                  steps:int=40, # most Adam steps
                  lr:float=0.1, # Adam's learning rate, in latent units
                  penalty:float=0.01, # weight of the distance from the component
                  tol:float=0.05, # relative error that counts as a hit
-                 enough:int|None=None, # stop once this many codes are within tol/2 (None: never)
+                 enough:int|None=None, # stop once this many distinct structures are within tol/2
                 ) -> dict:
     "The best code each start reached (z), its error on the design grid, the errors before, steps."
     t = torch.as_tensor(np.atleast_1d(target), dtype=torch.float32, device=z.device)
+    tol = float(check_finite('tol', tol, 0, open_low=True))
     z = z.detach().clone().requires_grad_(True)
     opt = torch.optim.Adam([z], lr=check_finite('lr', lr, 0, open_low=True))
     best_z, first = z.detach().clone(), None
@@ -110,7 +112,7 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
         e = err.detach()
         if first is None: first, best = e.clone(), torch.full_like(e, math.inf)
         best_z[e < best], best = z.detach()[e < best], torch.minimum(best, e)
-        if step == steps or (enough and int((best < tol/2).sum()) >= enough): break
+        if step == steps or (enough and _n_distinct(model, best_z[best < tol/2]) >= enough): break
         loss = (err**2).sum() + penalty*(((z - anchor)/scale)**2).mean(1).sum()
         z.grad, = torch.autograd.grad(loss, [z])   # the codes only: the model is left as it is
         opt.step()
@@ -121,10 +123,12 @@ def distinct(structures:np.ndarray, # phase labels (N, *grid), best first
              min_difference:float=0.1, # share of pixels two distinct designs differ in, at least
             ) -> list:
     "Indices of a greedy subset whose members differ pairwise in >= min_difference of pixels."
-    flat, kept = structures.reshape(len(structures), -1), []
+    flat, kept = [np.asarray(s).ravel() for s in structures], []
     for i in range(len(flat)):
         if all((flat[i] != flat[j]).mean() >= min_difference for j in kept): kept.append(i)
     return kept
+
+def _n_distinct(model, z) -> int: return len(distinct(decoded_phases(model, z)))
 
 # %% ../nbs/05a_design.ipynb #1e6cb3e3
 def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
@@ -150,14 +154,47 @@ def property_labels(data:dict, # a labelled set (07_mechanics' `load_stiffness_d
     return np.stack([data['stiffness'][:, i, j] for i, j in pairs], 1)
 
 # %% ../nbs/05a_design.ipynb #7acf86f3
+def _misses(labels, target) -> tuple:
+    "The labels (M, P) as floats, and each one's largest relative miss of the target (M,)."
+    lab, t = np.asarray(labels, np.float64).reshape(len(labels), -1), np.atleast_1d(target)
+    return lab, (np.abs(lab - t)/np.abs(t)).max(1)
+
 def lookup(labels:np.ndarray, # the training labels (M, P)
            target, # one value per property
           ) -> dict:
     "The training structure whose label is nearest the target, and that label's relative error."
-    lab = np.asarray(labels, np.float64).reshape(len(labels), -1)
-    rel = np.abs(lab - np.atleast_1d(target))/np.abs(np.atleast_1d(target))
-    i = int(rel.max(1).argmin())
-    return dict(index=i, label=lab[i].tolist(), error_percent=float(100*rel[i].max()))
+    lab, miss = _misses(labels, target)
+    i = int(miss.argmin())
+    return dict(index=i, label=lab[i].tolist(), error_percent=float(100*miss[i]))
+
+# %% ../nbs/05a_design.ipynb #8997fc66
+@torch.no_grad()
+def neighbour_starts(model:VAERegression, # a trained model
+                     training:dict, # the training set ('structures', and labels by property name)
+                     target, # one value per property
+                     n:int=12, # training structures nearest the target
+                    ) -> torch.Tensor:
+    "The posterior means (n, L) of the n training structures whose labels are nearest the target."
+    _, miss = _misses(property_labels(training, model.cfg.properties), target)
+    rows = np.argsort(miss, kind='stable')[:check_int('n', n, 1)]
+    x = as_model_input(training['structures'][rows], model.cfg)
+    return model.encode(x.to(next(model.parameters()).device))[0]
+
+# %% ../nbs/05a_design.ipynb #0f63c699
+def design_starts(model:VAERegression, # a trained model
+                  target, # one value per property
+                  n:int=12, # prior draws besides the component means
+                  near:int=0, # training structures nearest the target (needs training)
+                  training:dict|None=None, # the training set ('structures', labels by property name)
+                  seed:int=0, # seed of the prior draws
+                 ) -> tuple:
+    "Codes (N, L), the anchor and unit of each one's penalty (N, L), its component (N,; -1: training)."
+    z, comp, means, std = latent_starts(model, target, n, seed)
+    anchor, scale = means[comp], std[comp]
+    if check_int('near', near, 0) == 0 or training is None: return z, anchor, scale, comp
+    mu = neighbour_starts(model, training, target, near)
+    comp = torch.cat([comp, torch.full((len(mu),), -1, device=comp.device)])
+    return torch.cat([z, mu]), torch.cat([anchor, mu]), torch.cat([scale, torch.ones_like(mu)]), comp
 
 # %% ../nbs/05a_design.ipynb #03f6d415
 def _records(labels, fine, coarse, comp, target, near, full) -> list:
@@ -182,14 +219,14 @@ def design(model:VAERegression, # a trained VAE-regression model (properties: st
            steps:int=40, # most refinement steps
            refine:int=2, # the verification grid: this many times finer per axis
            training:dict|None=None, # the training set ('structures', and labels by property name)
+           near:int=16, # start also from the codes of this many training structures
            seed:int=0, # seed of the prior draws
           ) -> dict:
     "k distinct structures for the target, refined by the physics and verified on a finer grid."
     start, t = time.perf_counter(), check_reachable(check_can_design(model), target)
     model.eval()
-    z, comp, means, std = latent_starts(model, t, n, seed)
-    enough = 2*check_int('k', k)
-    r = refine_codes(model, t, z, means[comp], std[comp], steps, tol=tol, enough=enough)
+    z, anchor, scale, comp = design_starts(model, t, n, near, training, seed)
+    r = refine_codes(model, t, z, anchor, scale, steps, tol=tol, enough=check_int('k', k))
     labels = decoded_phases(model, r['z'])
     fine, coarse = physics_check(model, labels, refine), physics_check(model, labels)
     err = (np.abs(fine - t)/np.abs(t)).max(1)
