@@ -132,7 +132,10 @@ DISCRIMINATOR = {'r1_1': dict(r1_gamma=1.), 'r1_10': dict(r1_gamma=10.), 'lr_dis
                  'lr_disc_1e-5_rec3e-4': BASE}
 DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
                  'independent_shift': BASE | dict(rec_shift='independent'),
-                 'no_logit_norm': BASE | dict(disc_out_norm=False)}
+                 'no_logit_norm': BASE | dict(disc_out_norm=False),
+                 # the cleanest samples of the three, with what might stop its discriminator running away
+                 'no_logit_norm_r1_10': BASE | dict(disc_out_norm=False, r1_gamma=10.),
+                 'no_logit_norm_rec1e-3': BASE | dict(disc_out_norm=False, lambda_rec=1e-3)}
 
 
 REC_SWEEP = {f'rec{lam:g}_s{seed}': dict(lambda_rec=lam, seed=seed)
