@@ -185,16 +185,17 @@ def design_starts(model:VAERegression, # a trained model
                   target, # one value per property
                   n:int=12, # prior draws besides the component means
                   near:int=0, # training structures nearest the target (needs training)
-                  training:dict|None=None, # the training set ('structures', labels by property name)
+                  training:dict|None=None, # the training set (structures, labels by property name)
                   seed:int=0, # seed of the prior draws
                  ) -> tuple:
-    "Codes (N, L), the anchor and unit of each one's penalty (N, L), its component (N,; -1: training)."
+    "Codes (N, L), each one's penalty anchor and unit (N, L), its component (N,; -1: training)."
     z, comp, means, std = latent_starts(model, target, n, seed)
     anchor, scale = means[comp], std[comp]
     if check_int('near', near, 0) == 0 or training is None: return z, anchor, scale, comp
     mu = neighbour_starts(model, training, target, near)
     comp = torch.cat([comp, torch.full((len(mu),), -1, device=comp.device)])
-    return torch.cat([z, mu]), torch.cat([anchor, mu]), torch.cat([scale, torch.ones_like(mu)]), comp
+    scale = torch.cat([scale, torch.ones_like(mu)])
+    return torch.cat([z, mu]), torch.cat([anchor, mu]), scale, comp
 
 # %% ../nbs/05a_design.ipynb #03f6d415
 def _records(labels, fine, coarse, comp, target, near, full) -> list:
