@@ -93,11 +93,11 @@ def decoded_phases(model:VAERegression, # the model whose decoder makes the stru
 def refine_codes(model:VAERegression, # the model whose decoder makes the structures
                  target, # one value per property
                  z:torch.Tensor, # starting codes (N, L)
-                 anchor:torch.Tensor, # the point each code stays near: its component's mean (N, L)
-                 scale:torch.Tensor, # the penalty's unit: the component's deviations (N, L)
+                 anchor:torch.Tensor, # what each code stays near: its component's mean, or its start
+                 scale:torch.Tensor, # the penalty's unit (N, L): the component's deviations, or 1
                  steps:int=40, # most Adam steps
                  lr:float=0.1, # Adam's learning rate, in latent units
-                 penalty:float=0.01, # weight of the distance from the component
+                 penalty:float=0.01, # weight of the distance from the anchor
                  tol:float=0.05, # relative error that counts as a hit
                  enough:int|None=None, # stop once this many distinct structures are within tol/2
                 ) -> dict:
