@@ -135,6 +135,7 @@ DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
                  'no_logit_norm': BASE | dict(disc_out_norm=False),
                  # the cleanest samples of the three, with what might stop its discriminator running away
                  'no_logit_norm_r1_10': BASE | dict(disc_out_norm=False, r1_gamma=10.),
+                 'no_logit_norm_r1_1': BASE | dict(disc_out_norm=False, r1_gamma=1.),
                  'no_logit_norm_rec1e-3': BASE | dict(disc_out_norm=False, lambda_rec=1e-3)}
 
 
