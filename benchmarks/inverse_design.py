@@ -134,7 +134,7 @@ def design_cost_3d(n=12, near=16, steps=5, side=32):
     `near` training codes (random stand-ins here), and the verification on the grid twice as fine. No 3D
     VAE-regression model is committed, so the decoder is an untrained one of the chapter's sizes: this measures the
     cost of the path, not the quality of its designs."""
-    from microvae_nb.design import refine_codes, latent_starts
+    from microvae_nb.design import refine_codes, latent_starts, decoded_phases
     torch.manual_seed(0)
     m = VAERegression(VAERegConfig(shape=(1, side, side, side), dense=256, head=128, property_mean=(30.,),
                                    property_std=(15.,), property_min=(3.,), property_max=(90.,))).eval()
@@ -145,7 +145,7 @@ def design_cost_3d(n=12, near=16, steps=5, side=32):
     t0 = time.perf_counter()
     refine_codes(m, 30., z, anchor, scale, steps=steps)
     per_step = (time.perf_counter() - t0)/(steps + 1)
-    labels = (m.decode(z)[:, 0] > 0.5).numpy()
+    labels = decoded_phases(m, z)
     s_fine, _ = timed(lambda: physics_check(m, labels, 2), 1)
     print(f'\n| 3D, {side}^3, {len(z)} codes | s per refinement step | 40 steps (s) | verification on {2*side}^3 (s) |'
           f'\n|---|---|---|---|\n| untrained decoder | {per_step:.2f} | {40*per_step:.0f} | {s_fine:.1f} |', flush=True)

@@ -15,7 +15,7 @@ from .mechanics import stiffness, effective_stiffness
 from .models import as_model_input
 from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
                                     straight_through, physics_check, stiffness_entries,
-                                    mixture_kl)
+                                    mixture_kl, _device)
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
@@ -178,7 +178,7 @@ def neighbour_starts(model:VAERegression, # a trained model
     _, miss = _misses(property_labels(training, model.cfg.properties), target)
     rows = np.argsort(miss, kind='stable')[:check_int('n', n, 1)]
     x = as_model_input(training['structures'][rows], model.cfg)
-    return model.encode(x.to(next(model.parameters()).device))[0]
+    return model.encode(x.to(_device(model)))[0]
 
 # %% ../nbs/05a_design.ipynb #0f63c699
 def design_starts(model:VAERegression, # a trained model
@@ -263,7 +263,7 @@ def refit_prior(model:VAERegression, # a trained model; its encoder and decoder 
                ) -> VAERegression:
     "A copy of the model whose prior p(z|c) is fit to the frozen posteriors by the training's KL."
     m = copy.deepcopy(check_can_design(model)).eval()
-    x = as_model_input(structures, m.cfg).to(next(m.parameters()).device)
+    x = as_model_input(structures, m.cfg).to(_device(m))
     with torch.no_grad():
         mu, logvar = (torch.cat(p) for p in zip(*(m.encode(b) for b in x.split(256))))
     if labels is None: labels = physics_check(m, decoded_phases(m, mu))
