@@ -5,6 +5,8 @@
     python benchmarks/vaereg_study.py forward --seeds 0 --methods vaereg   # re-train one method, keep the others
     python benchmarks/vaereg_study.py physics --epochs 60      # mixture.pt fine-tuned with the physics term
     python benchmarks/vaereg_study.py pixels --epochs 40 --lr 5e-4 --weight 0   # ... with a pixel term
+    python benchmarks/vaereg_study.py pixels --epochs 40 --lr 5e-4 --weight 0 --pixels_monitor loss \
+        --start multi/vaereg.pt   # the three-property model with the pixel term: multi/pixels.pt
     python benchmarks/vaereg_study.py multi --epochs 200 --patience 0   # C11, C22, C12 together (appendix 0.C)
     python benchmarks/vaereg_study.py forward3d --epochs 40   # 1,024 volumes of 32^3: VAE-Reg (S2) and Reg-only
     python benchmarks/vaereg_study.py forward3d --epochs 40 --clip 1   # the same, gradients clipped at norm 1
@@ -130,27 +132,38 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
-def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', monitor=None):
+def property_data(cfg):
+    "The set a model learnt from: two32's C11 (one property), or grf32's C11, C22, C12 (multi)."
+    if len(cfg.properties) == 1:
+        d = load_stiffness_dataset(RESULTS/'two32.npz')
+        return d['structures'], d['c11']
+    d = load_stiffness_dataset(RESULTS/'grf32.npz')
+    C = d['stiffness']
+    return d['structures'], np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)
+
+
+def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', monitor=None,
+            start='inverse/mixture.pt'):
     """Fine-tune the committed mixture model with the physics-consistency term (and, with `pixel_weight`, a
     pixel-wise cross-entropy beside the style loss) and the prior fed the labels (teacher forcing), the epoch kept
     by the validation physics term (what design needs; without it, by the pixel term; or by `monitor`); saved
-    as inverse/<name>.pt and .json."""
+    as <name>.pt and .json beside the `start` model (another start: `--start multi/vaereg.pt`)."""
     from dataclasses import replace
     from microvae_nb.zoo import load_model
     from microvae_nb.vaereg_gmm import VAERegression
-    d = load_stiffness_dataset(RESULTS/'two32.npz')
-    x, c = d['structures'], d['c11']
+    begin = load_model(RESULTS/start)
+    x, c = property_data(begin.cfg)
     tr, va, te = split_indices(len(x), seed=seed)
-    start = load_model(RESULTS/'inverse/mixture.pt')
-    model = VAERegression(replace(start.cfg, physics_weight=weight, pixel_weight=pixel_weight,
+    model = VAERegression(replace(begin.cfg, physics_weight=weight, pixel_weight=pixel_weight,
                                   prior_input='label'))
-    model.load_state_dict(start.state_dict())
+    model.load_state_dict(begin.state_dict())
     monitor = monitor or ('phys' if weight else 'pix')
     model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor=monitor)
-    save_checkpoint(RESULTS/f'inverse/{name}.pt', model, overwrite=True)
-    (RESULTS/f'inverse/{name}.json').write_text(json.dumps(dict(
+    folder = (RESULTS/start).parent
+    save_checkpoint(folder/f'{name}.pt', model, overwrite=True)
+    (folder/f'{name}.json').write_text(json.dumps(dict(
         history=hist, seconds=sec, seed=seed, weight=weight, pixel_weight=pixel_weight, lr=lr,
-        start='mixture.pt', monitor=monitor)))
+        start=Path(start).name, monitor=monitor)))
     print(f'{name}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
@@ -213,15 +226,16 @@ if __name__ == '__main__':
     ap.add_argument('--pixel_weight', type=float, default=10., help='pixels: weight of the pixel term')
     ap.add_argument('--lr', type=float, default=2e-4, help='physics, pixels: the fine-tune\'s learning rate')
     ap.add_argument('--pixels_monitor', default=None, help="pixels: what picks the epoch (default 'phys', or 'pix')")
-    ap.add_argument('--name', default='pixels', help='pixels: the saved model inverse/<name>.pt')
+    ap.add_argument('--name', default='pixels', help='pixels: the saved model <name>.pt beside --start')
+    ap.add_argument('--start', default='inverse/mixture.pt', help='physics, pixels: the model fine-tuned')
     ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
-                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr),
+                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr, start=a.start),
                  pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name,
-                             monitor=a.pixels_monitor),
+                             monitor=a.pixels_monitor, start=a.start),
                  forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
                                 max_grad_norm=a.clip))
     run = dict(pixels=physics).get(a.part) or globals()[a.part]

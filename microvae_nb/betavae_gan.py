@@ -458,11 +458,12 @@ def fit(self:DAVEGANTrainer,
         bar = tqdm(total=steps, initial=self.step, disable=not self.progress, desc='steps')
         while self.step < steps:
             self._train_one()
+            if self.interrupted and world_size() == 1: self._interrupt()   # alone: at once
             if self.step % self.log_every and self.step < steps: continue
             stop = self._log(steps)
             bar.update(self.step - bar.n)
             bar.set_postfix({k: f'{self.history[k][-1]:.3g}' for k in ('disc', 'gen', 'enc')})
-            if any_process(self.interrupted, self.device): self._interrupt()   # at log points
+            if any_process(self.interrupted, self.device): self._interrupt()   # together, at log points
             if stop: break
     bar.close()
     if not self.evals or self.evals[-1]['step'] != self.step: self.evals.append(self.evaluate())

@@ -212,9 +212,11 @@ def _entry(index:int, fn, n:int, port:int, folder:str, args:tuple):
     try: result = fn(*args)
     except BaseException as e:   # when it failed: the first failure is the one to report
         (Path(folder)/f'{index}.err').write_text(f'{time.time()!r}\n{type(e).__name__}: {e}')
+        stop_distributed()
         raise
-    finally: stop_distributed()
     torch.save(result, Path(folder)/f'{index}.pt')
+    if dist.is_initialized(): dist.barrier()   # none tears the group down while another still uses it
+    stop_distributed()
 
 # %% ../nbs/10_distributed.ipynb #2f3e20a9
 def _first_failure(folder:str, fn) -> RuntimeError:
