@@ -463,7 +463,7 @@ def fit(self:DAVEGANTrainer,
             stop = self._log(steps)
             bar.update(self.step - bar.n)
             bar.set_postfix({k: f'{self.history[k][-1]:.3g}' for k in ('disc', 'gen', 'enc')})
-            if any_process(self.interrupted, self.device): self._interrupt()   # together, at log points
+            if any_process(self.interrupted, self.device): self._interrupt()   # together
             if stop: break
     bar.close()
     if not self.evals or self.evals[-1]['step'] != self.step: self.evals.append(self.evaluate())

@@ -20,7 +20,7 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
            'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'design_starts', 'design',
-           'refit_prior']
+           'refit_prior', 'place_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -254,6 +254,16 @@ def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, s
                 hits=n_hits, message=msg, steps=r['steps'], lookup=base,
                 before_percent=(100*r['before']).tolist(), seconds=time.perf_counter() - start)
 
+# %% ../nbs/05a_design.ipynb #cd25454b
+def _label_rows(m, labels, rows:str, n:int|None=None) -> torch.Tensor:
+    "Properties as finite float rows (N, P) on the model's device; `n` rows if given."
+    c = np.atleast_1d(check_finite('labels', labels)).astype(np.float32)
+    r = c.reshape(len(c), -1)
+    if r.shape[1] != m.cfg.n_properties or (n is not None and len(r) != n):
+        raise ValueError(f'labels: expected one value per property ({m.cfg.n_properties}) for each '
+                         f'of {rows}, got an array of shape {c.shape}')
+    return torch.as_tensor(r, device=_device(m))
+
 # %% ../nbs/05a_design.ipynb #b792a7a7
 def refit_prior(model:VAERegression, # a trained model; its encoder and decoder are kept as they are
                 structures, # the training structures: phase labels (N, *spatial) or model input
@@ -267,14 +277,36 @@ def refit_prior(model:VAERegression, # a trained model; its encoder and decoder 
     with torch.no_grad():
         mu, logvar = (torch.cat(p) for p in zip(*(m.encode(b) for b in x.split(256))))
     if labels is None: labels = physics_check(m, decoded_phases(m, mu))
-    c = np.atleast_1d(check_finite('labels', labels)).astype(np.float32)
-    if c.reshape(len(c), -1).shape != (len(mu), m.cfg.n_properties):
-        raise ValueError(f'labels: expected one value per property ({m.cfg.n_properties}) for each '
-                         f'of the {len(mu)} structures, got an array of shape {c.shape}')
-    c = m.normalise(torch.as_tensor(c.reshape(len(mu), -1), device=mu.device))
+    c = m.normalise(_label_rows(m, labels, f'the {len(mu)} structures', len(mu)))
     opt = torch.optim.Adam(m.prior.parameters(), lr=float(check_finite('lr', lr, 0, open_low=True)))
     for _ in range(check_int('steps', steps, 0)):
         opt.zero_grad()
         mixture_kl(mu, logvar, *m.prior(c)).mean().backward()
         opt.step()
+    return m
+
+# %% ../nbs/05a_design.ipynb #0df44cef
+def place_prior(model:VAERegression, # a trained model; its encoder and decoder are kept as they are
+                labels, # the targets to place it for (N, P) or (N,), e.g. the training labels
+                steps:int=400, # Adam steps, the learning rate falling linearly to zero
+                batch:int=16, # targets per step, drawn from `labels`
+                lr:float=0.01, # Adam's first learning rate
+                seed:int=0, # seed of the draws
+               ) -> VAERegression:
+    """A copy of the model whose prior puts every component's mean, at a target, on a code that
+    decodes (rounded) to the target's properties, fit by the physics error through the solve."""
+    m = copy.deepcopy(check_can_design(model)).eval()
+    c = _label_rows(m, labels, 'the targets')
+    ps = [p for layer in (m.prior.body, m.prior.means) for p in layer.parameters()]   # the means'
+    opt = torch.optim.Adam(ps, lr=float(check_finite('lr', lr, 0, open_low=True)))
+    n, b = check_int('steps', steps, 0), check_int('batch', batch)
+    fall = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s/max(n, 1))
+    g = torch.Generator().manual_seed(seed)
+    for _ in range(n):
+        t = c[torch.randint(len(c), (b,), generator=g).to(c.device)]
+        means = m.prior(m.normalise(t))[1]   # (b, K, L)
+        err = design_error(m, means.flatten(0, 1), t.repeat_interleave(means.shape[1], 0))[0]
+        for p, d in zip(ps, torch.autograd.grad((err**2).mean(), ps)): p.grad = d
+        opt.step()
+        fall.step()
     return m
