@@ -215,7 +215,7 @@ def _entry(index:int, fn, n:int, port:int, folder:str, args:tuple):
         stop_distributed()
         raise
     torch.save(result, Path(folder)/f'{index}.pt')
-    if dist.is_initialized(): dist.barrier()   # none tears the group down while another still uses it
+    if dist.is_initialized(): dist.barrier()   # none leaves the group while another still uses it
     stop_distributed()
 
 # %% ../nbs/10_distributed.ipynb #2f3e20a9
