@@ -255,7 +255,11 @@ def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, s
                 before_percent=(100*r['before']).tolist(), seconds=time.perf_counter() - start)
 
 # %% ../nbs/05a_design.ipynb #cd25454b
-def _label_rows(m, labels, rows:str, n:int|None=None) -> torch.Tensor:
+def _label_rows(m:VAERegression, # the model the labels are for
+                labels, # properties (N, P), or (N,) for one property
+                rows:str, # what the rows are, for the message
+                n:int|None=None, # rows expected (None: any number)
+               ) -> torch.Tensor:
     "Properties as finite float rows (N, P) on the model's device; `n` rows if given."
     c = np.atleast_1d(check_finite('labels', labels)).astype(np.float32)
     r = c.reshape(len(c), -1)
