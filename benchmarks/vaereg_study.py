@@ -132,14 +132,18 @@ def inverse(seed, epochs, priors=('mixture', 'gaussian')):
         print(f'inverse {prior}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
-def property_data(cfg):
-    "The set a model learnt from: two32's C11 (one property), or grf32's C11, C22, C12 (multi)."
-    if len(cfg.properties) == 1:
-        d = load_stiffness_dataset(RESULTS/'two32.npz')
-        return d['structures'], d['c11']
+def grf_three():
+    "grf32's structures and their C11, C22, C12 (N, 3): the set of `multi`."
     d = load_stiffness_dataset(RESULTS/'grf32.npz')
     C = d['stiffness']
     return d['structures'], np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)
+
+
+def property_data(cfg):
+    "The set a model learnt from: two32's C11 (one property), or grf32's C11, C22, C12 (multi)."
+    if len(cfg.properties) > 1: return grf_three()
+    d = load_stiffness_dataset(RESULTS/'two32.npz')
+    return d['structures'], d['c11']
 
 
 def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', monitor=None,
@@ -199,9 +203,7 @@ def forward3d(seed, epochs, methods=('vaereg', 'regonly'), patience=10, monitor=
 
 
 def multi(seed, epochs, patience=10):
-    d = load_stiffness_dataset(RESULTS/'grf32.npz')
-    x, C = d['structures'], d['stiffness']
-    c = np.stack([C[:, 0, 0], C[:, 1, 1], C[:, 0, 1]], 1)     # C11, C22, C12
+    x, c = grf_three()
     tr, va, te = split_indices(len(x), seed=seed)
     model, hist, sec = train(vaereg_config(c[tr], x[tr], properties=('c11', 'c22', 'c12')), x, c, tr, va,
                              seed, epochs, patience=patience)
