@@ -22,7 +22,8 @@ from .train import resolve_device
 from .vae import sample
 from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffness_dataset
 from .distributed import stop_distributed, is_main
-from .design import design, check_can_design, check_reachable, refit_prior
+from .design import (design, check_can_design, check_reachable, refit_prior,
+                                place_prior, property_labels)
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
                               describe_figure, save_pngs, _out_folder, _check_run_folder,
                               _write_json)
@@ -431,18 +432,27 @@ def _save_designs(answer:dict, out:Path, properties:list, target:np.ndarray):
 
 # %% ../nbs/08_cli.ipynb #1b2548f2
 def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, device,
-                   refit:bool=False) -> tuple:
+                   refit:bool=False, place:int=0) -> tuple:
     "The model (one that can design), the target (one it can reach), the folder, the training set."
     if target is None:
         raise ValueError('--target is required, e.g. --target 35 (GPa) or --target 40,30,12')
-    if refit and data is None:
-        raise ValueError('--refit_prior needs --data: the set the model was trained on')
+    place = check_int('place_prior', place, 0)
+    for flag, wanted in (('--refit_prior', refit), ('--place_prior', place)):
+        if wanted and data is None:
+            raise ValueError(f'{flag} needs --data: the set the model was trained on')
     t, out = np.array(_numbers('target', target)), _out_folder(out)
     if not np.isfinite(t).all(): raise ValueError(f'--target must be finite, got {t.tolist()}')
     model = load_model(checkpoint, resolve_device(device), kind='vaereg')
     check_reachable(check_can_design(model, checkpoint), t)
-    training = load_stiffness_dataset(data) if data is not None else None
-    return (refit_prior(model, training['structures']) if refit else model), t, out, training
+    return model, t, out, load_stiffness_dataset(data) if data is not None else None
+
+# %% ../nbs/08_cli.ipynb #a7c3e1f0
+def _design_prior(model, training:dict|None, refit:bool, place:int) -> tuple:
+    "The model with its prior refit on the training structures, then placed on their labels."
+    if refit: model = refit_prior(model, training['structures'])
+    labels = property_labels(training, model.cfg.properties) if place else None
+    if place: model = place_prior(model, labels, steps=place)
+    return model, dict(refit=bool(refit), place_steps=int(place))
 
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse
@@ -453,20 +463,25 @@ def microvae_design(checkpoint:str='runs/vaereg/checkpoint.pt', # a trained VAE-
                     tol:float=0.05, # relative error that counts as a hit (on a grid twice as fine)
                     n:int=12, # prior draws besides each component's mean, as starts
                     near:int=16, # with --data: start also from its structures nearest the target
+                    spread:int=0, # with --data: and from this many drawn at random over it
                     steps:int=40, # most refinement steps
                     data:str=None, # the labelled training set (.npz): novelty, lookup baseline
                     refit_prior:bool=False, # refit the prior on --data's decoded physics first
+                    place_prior:int=0, # then place its means by the physics: steps (needs --data)
                     out:str='runs/design', # folder for designs.npy, design_*.png and designs.json
                     seed:int=0, # seed of the prior draws
                     device:str=None, # 'cuda' or 'cpu'; default cuda when available
                     force:bool=False, # overwrite files already in --out
                    ):
     "Structures with a target property: refined by the physics, verified on a finer grid, distinct."
-    model, t, out, training = _design_inputs(checkpoint, target, out, data, device, refit_prior)
+    model, t, out, training = _design_inputs(checkpoint, target, out, data, device, refit_prior,
+                                             place_prior)
     _refuse_overwrite([out/'designs.npy', out/'designs.json'] +
                       [out/f'design_{i:03d}.png' for i in range(check_int('k', k))], force)
+    model, prior = _design_prior(model, training, refit_prior, place_prior)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        answer = design(model, t, k, tol, n, steps, training=training, near=near, seed=seed)
+        answer = design(model, t, k, tol, n, steps, training=training, near=near, seed=seed,
+                        spread=spread)
     for w in caught: print(f'microvae_design: warning: {w.message}', file=sys.stderr)
-    _save_designs(answer, out, list(model.cfg.properties), t)
+    _save_designs(dict(answer, prior=prior), out, list(model.cfg.properties), t)

@@ -19,8 +19,8 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
-           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'design_starts', 'design',
-           'refit_prior', 'place_prior']
+           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'design_starts', 'spread_starts',
+           'design', 'refit_prior', 'place_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -93,7 +93,7 @@ def decoded_phases(model:VAERegression, # the model whose decoder makes the stru
 def refine_codes(model:VAERegression, # the model whose decoder makes the structures
                  target, # one value per property
                  z:torch.Tensor, # starting codes (N, L)
-                 anchor:torch.Tensor, # what each code stays near: its component's mean, or its start
+                 anchor:torch.Tensor, # what each code stays near: its component's mean or its start
                  scale:torch.Tensor, # the penalty's unit (N, L): the component's deviations, or 1
                  steps:int=40, # most Adam steps
                  lr:float=0.1, # Adam's learning rate, in latent units
@@ -167,6 +167,12 @@ def lookup(labels:np.ndarray, # the training labels (M, P)
     i = int(miss.argmin())
     return dict(index=i, label=lab[i].tolist(), error_percent=float(100*miss[i]))
 
+# %% ../nbs/05a_design.ipynb #b41c2d0a
+@torch.no_grad()
+def _codes(model:VAERegression, structures:np.ndarray) -> torch.Tensor:
+    "The posterior means (N, L) of phase-label structures."
+    return model.encode(as_model_input(structures, model.cfg).to(_device(model)))[0]
+
 # %% ../nbs/05a_design.ipynb #8997fc66
 @torch.no_grad()
 def neighbour_starts(model:VAERegression, # a trained model
@@ -177,8 +183,7 @@ def neighbour_starts(model:VAERegression, # a trained model
     "The posterior means (n, L) of the n training structures whose labels are nearest the target."
     _, miss = _misses(property_labels(training, model.cfg.properties), target)
     rows = np.argsort(miss, kind='stable')[:check_int('n', n, 1)]
-    x = as_model_input(training['structures'][rows], model.cfg)
-    return model.encode(x.to(_device(model)))[0]
+    return _codes(model, training['structures'][rows])
 
 # %% ../nbs/05a_design.ipynb #0f63c699
 def design_starts(model:VAERegression, # a trained model
@@ -186,16 +191,30 @@ def design_starts(model:VAERegression, # a trained model
                   n:int=12, # prior draws besides the component means
                   near:int=0, # training structures nearest the target (needs training)
                   training:dict|None=None, # the training set (structures, labels by property name)
-                  seed:int=0, # seed of the prior draws
+                  seed:int=0, # seed of the prior draws and of the spread draw
+                  spread:int=0, # training structures drawn at random (needs training)
                  ) -> tuple:
-    "Codes (N, L), each one's penalty anchor and unit (N, L), its component (N,; -1: training)."
+    "Codes (N, L), each one's penalty anchor and unit (N, L), its component (N,; < 0: training)."
     z, comp, means, std = latent_starts(model, target, n, seed)
     anchor, scale = means[comp], std[comp]
-    if check_int('near', near, 0) == 0 or training is None: return z, anchor, scale, comp
-    mu = neighbour_starts(model, training, target, near)
-    comp = torch.cat([comp, torch.full((len(mu),), -1, device=comp.device)])
-    scale = torch.cat([scale, torch.ones_like(mu)])
-    return torch.cat([z, mu]), torch.cat([anchor, mu]), scale, comp
+    near, spread = check_int('near', near, 0), check_int('spread', spread, 0)
+    if training is None: return z, anchor, scale, comp
+    mu = ([(neighbour_starts(model, training, target, near), -1)] if near else []) + (
+        [(spread_starts(model, training, spread, seed), -2)] if spread else [])
+    codes = torch.cat([z[:0]] + [m for m, _ in mu])
+    comp = torch.cat([comp] + [torch.full((len(m),), c, device=comp.device) for m, c in mu])
+    return (torch.cat([z, codes]), torch.cat([anchor, codes]),
+            torch.cat([scale, torch.ones_like(codes)]), comp)
+
+# %% ../nbs/05a_design.ipynb #d63f4a2c
+def spread_starts(model:VAERegression, # a trained model
+                  training:dict, # the training set ('structures')
+                  n:int=16, # training structures drawn at random (at most the whole set)
+                  seed:int=0, # seed of the draw
+                 ) -> torch.Tensor:
+    "The posterior means (n, L) of n training structures drawn at random, whatever their labels."
+    rows = np.random.default_rng(seed).permutation(len(training['structures']))
+    return _codes(model, training['structures'][rows[:check_int('n', n, 1)]])
 
 # %% ../nbs/05a_design.ipynb #03f6d415
 def _records(labels, fine, coarse, comp, target, near, full) -> list:
@@ -221,12 +240,13 @@ def design(model:VAERegression, # a trained VAE-regression model (properties: st
            refine:int=2, # the verification grid: this many times finer per axis
            training:dict|None=None, # the training set ('structures', and labels by property name)
            near:int=16, # start also from the codes of this many training structures
+           spread:int=0, # and from this many drawn at random over the training set
            seed:int=0, # seed of the prior draws
           ) -> dict:
     "k distinct structures for the target, refined by the physics and verified on a finer grid."
     start, t = time.perf_counter(), check_reachable(check_can_design(model), target)
     model.eval()
-    z, anchor, scale, comp = design_starts(model, t, n, near, training, seed)
+    z, anchor, scale, comp = design_starts(model, t, n, near, training, seed, spread)
     r = refine_codes(model, t, z, anchor, scale, steps, tol=tol, enough=check_int('k', k))
     labels = decoded_phases(model, r['z'])
     fine, coarse = physics_check(model, labels, refine), physics_check(model, labels)
