@@ -19,7 +19,7 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
-           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'design_starts', 'spread_starts',
+           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'spread_starts', 'design_starts',
            'design', 'refit_prior', 'place_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
@@ -185,6 +185,16 @@ def neighbour_starts(model:VAERegression, # a trained model
     rows = np.argsort(miss, kind='stable')[:check_int('n', n, 1)]
     return _codes(model, training['structures'][rows])
 
+# %% ../nbs/05a_design.ipynb #d63f4a2c
+def spread_starts(model:VAERegression, # a trained model
+                  training:dict, # the training set ('structures')
+                  n:int=16, # training structures drawn at random (at most the whole set)
+                  seed:int=0, # seed of the draw
+                 ) -> torch.Tensor:
+    "The posterior means (n, L) of n training structures drawn at random, whatever their labels."
+    rows = np.random.default_rng(seed).permutation(len(training['structures']))
+    return _codes(model, training['structures'][rows[:check_int('n', n, 1)]])
+
 # %% ../nbs/05a_design.ipynb #0f63c699
 def design_starts(model:VAERegression, # a trained model
                   target, # one value per property
@@ -205,16 +215,6 @@ def design_starts(model:VAERegression, # a trained model
     comp = torch.cat([comp] + [torch.full((len(m),), c, device=comp.device) for m, c in mu])
     return (torch.cat([z, codes]), torch.cat([anchor, codes]),
             torch.cat([scale, torch.ones_like(codes)]), comp)
-
-# %% ../nbs/05a_design.ipynb #d63f4a2c
-def spread_starts(model:VAERegression, # a trained model
-                  training:dict, # the training set ('structures')
-                  n:int=16, # training structures drawn at random (at most the whole set)
-                  seed:int=0, # seed of the draw
-                 ) -> torch.Tensor:
-    "The posterior means (n, L) of n training structures drawn at random, whatever their labels."
-    rows = np.random.default_rng(seed).permutation(len(training['structures']))
-    return _codes(model, training['structures'][rows[:check_int('n', n, 1)]])
 
 # %% ../nbs/05a_design.ipynb #03f6d415
 def _records(labels, fine, coarse, comp, target, near, full) -> list:
