@@ -450,9 +450,8 @@ def _design_inputs(checkpoint:str, target:str|None, out:str, data:str|None, devi
 def _design_prior(model, training:dict|None, refit:bool, place:int) -> tuple:
     "The model with its prior refit on the training structures, then placed on their labels."
     if refit: model = refit_prior(model, training['structures'])
-    labels = property_labels(training, model.cfg.properties) if place else None
-    if place: model = place_prior(model, labels, steps=place)
-    return model, dict(refit=bool(refit), place_steps=int(place))
+    if place: model = place_prior(model, property_labels(training, model.cfg.properties), place)
+    return model, dict(refit=bool(refit), place_steps=place)
 
 # %% ../nbs/08_cli.ipynb #0014b444
 @call_parse

@@ -13,6 +13,7 @@ from .data import check_int, check_finite
 from .metrics import descriptor_error
 from .mechanics import stiffness, effective_stiffness
 from .models import as_model_input
+from .vae import encode
 from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
                                     straight_through, physics_check, stiffness_entries,
                                     mixture_kl, _device)
@@ -167,12 +168,6 @@ def lookup(labels:np.ndarray, # the training labels (M, P)
     i = int(miss.argmin())
     return dict(index=i, label=lab[i].tolist(), error_percent=float(100*miss[i]))
 
-# %% ../nbs/05a_design.ipynb #b41c2d0a
-@torch.no_grad()
-def _codes(model:VAERegression, structures:np.ndarray) -> torch.Tensor:
-    "The posterior means (N, L) of phase-label structures."
-    return model.encode(as_model_input(structures, model.cfg).to(_device(model)))[0]
-
 # %% ../nbs/05a_design.ipynb #8997fc66
 @torch.no_grad()
 def neighbour_starts(model:VAERegression, # a trained model
@@ -183,7 +178,7 @@ def neighbour_starts(model:VAERegression, # a trained model
     "The posterior means (n, L) of the n training structures whose labels are nearest the target."
     _, miss = _misses(property_labels(training, model.cfg.properties), target)
     rows = np.argsort(miss, kind='stable')[:check_int('n', n, 1)]
-    return _codes(model, training['structures'][rows])
+    return encode(model, training['structures'][rows]).to(_device(model))
 
 # %% ../nbs/05a_design.ipynb #d63f4a2c
 def spread_starts(model:VAERegression, # a trained model
@@ -193,7 +188,8 @@ def spread_starts(model:VAERegression, # a trained model
                  ) -> torch.Tensor:
     "The posterior means (n, L) of n training structures drawn at random, whatever their labels."
     rows = np.random.default_rng(seed).permutation(len(training['structures']))
-    return _codes(model, training['structures'][rows[:check_int('n', n, 1)]])
+    picked = training['structures'][rows[:check_int('n', n, 1)]]
+    return encode(model, picked).to(_device(model))
 
 # %% ../nbs/05a_design.ipynb #0f63c699
 def design_starts(model:VAERegression, # a trained model
@@ -209,12 +205,12 @@ def design_starts(model:VAERegression, # a trained model
     anchor, scale = means[comp], std[comp]
     near, spread = check_int('near', near, 0), check_int('spread', spread, 0)
     if training is None: return z, anchor, scale, comp
-    mu = ([(neighbour_starts(model, training, target, near), -1)] if near else []) + (
-        [(spread_starts(model, training, spread, seed), -2)] if spread else [])
-    codes = torch.cat([z[:0]] + [m for m, _ in mu])
-    comp = torch.cat([comp] + [torch.full((len(m),), c, device=comp.device) for m, c in mu])
+    nearest = neighbour_starts(model, training, target, near) if near else z[:0]
+    drawn = spread_starts(model, training, spread, seed) if spread else z[:0]
+    codes = torch.cat([nearest, drawn])
+    kind = torch.tensor([-1]*len(nearest) + [-2]*len(drawn), device=comp.device)
     return (torch.cat([z, codes]), torch.cat([anchor, codes]),
-            torch.cat([scale, torch.ones_like(codes)]), comp)
+            torch.cat([scale, torch.ones_like(codes)]), torch.cat([comp, kind]))
 
 # %% ../nbs/05a_design.ipynb #03f6d415
 def _records(labels, fine, coarse, comp, target, near, full) -> list:
