@@ -147,11 +147,12 @@ def average_gradients(params, # parameters (an iterable, e.g. `model.parameters(
 
 # %% ../nbs/10_distributed.ipynb #49101b3c
 class _SumOverProcesses(torch.autograd.Function):
-    "All-reduce (sum) whose backward is the all-reduce of the gradient: d(sum_r L_r)/dx_r."
+    """All-reduce (sum) whose backward is the all-reduce of the gradient, d(sum_r L_r)/dx_r,
+    itself differentiable (R1's gradient penalty differentiates a gradient)."""
     @staticmethod
     def forward(ctx, t): return sum_over_processes(t)
     @staticmethod
-    def backward(ctx, g): return sum_over_processes(g)
+    def backward(ctx, g): return _SumOverProcesses.apply(g)
 
 def _global_moments(x:torch.Tensor) -> tuple:
     """Mean and biased variance per channel over the global batch, and the factor n/(n - 1)
@@ -340,13 +341,14 @@ def _check_davegan(kit:dict, # DAVEGANTrainer and table2_config (betavae_gan)
                    steps:int, # steps to train (in total)
                    checkpoint=None, # the run's checkpoint file
                    resume:bool=False, # continue from `checkpoint`
+                   options:dict|None=None, # config fields to change (e.g. the R1 penalty)
                   ) -> dict:
     "A small DA-VEGAN (Table 2's layers) trained by 03's `DAVEGANTrainer` here: weights, history."
     DAVEGANTrainer, table2_config = kit['DAVEGANTrainer'], kit['table2_config']
     labels = torch.rand(8, 32, 32, generator=torch.Generator().manual_seed(2)) > 0.5
-    tr = DAVEGANTrainer(table2_config(batch_size=4, latent_dim=4), labels.long(), log_every=2,
-                        checkpoint_every=2, eval_samples=4, checkpoint=checkpoint, resume=resume,
-                        progress=False)
+    cfg = table2_config(batch_size=4, latent_dim=4, **(options or {}))
+    tr = DAVEGANTrainer(cfg, labels.long(), log_every=2, checkpoint_every=2, eval_samples=4,
+                        checkpoint=checkpoint, resume=resume, progress=False)
     tr.fit(steps)
     return dict(weights=tr.model.state_dict(), history=tr.history, world=world_size())
 
