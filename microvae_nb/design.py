@@ -20,8 +20,8 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
-           'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'spread_starts', 'design_starts',
-           'design', 'refit_prior', 'place_prior']
+           'most_distinct', 'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'spread_starts',
+           'design_starts', 'design', 'refit_prior', 'place_prior']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -100,7 +100,8 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
                  lr:float=0.1, # Adam's learning rate, in latent units
                  penalty:float=0.01, # weight of the distance from the anchor
                  tol:float=0.05, # relative error that counts as a hit
-                 enough:int|None=None, # stop once this many distinct structures are within tol/2
+                 enough:int|None=None, # stop once this many distinct structures are within tol
+                 refine:int=2, # ... on the grid this many times finer per axis
                 ) -> dict:
     "The best code each start reached (z), its error on the design grid, the errors before, steps."
     t = torch.as_tensor(np.atleast_1d(target), dtype=torch.float32, device=z.device)
@@ -113,7 +114,8 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
         e = err.detach()
         if first is None: first, best = e.clone(), torch.full_like(e, math.inf)
         best_z[e < best], best = z.detach()[e < best], torch.minimum(best, e)
-        if step == steps or (enough and _n_distinct(model, best_z[best < tol/2]) >= enough): break
+        done = enough and _verified(model, best_z[best < tol], t, tol, refine, enough)
+        if step == steps or done: break
         loss = (err**2).sum() + penalty*(((z - anchor)/scale)**2).mean(1).sum()
         z.grad, = torch.autograd.grad(loss, [z])   # the codes only: the model is left as it is
         opt.step()
@@ -129,7 +131,36 @@ def distinct(structures:np.ndarray, # phase labels (N, *grid), best first
         if all((flat[i] != flat[j]).mean() >= min_difference for j in kept): kept.append(i)
     return kept
 
-def _n_distinct(model, z) -> int: return len(distinct(decoded_phases(model, z)))
+# %% ../nbs/05a_design.ipynb #c9956142
+def _apart(structures:np.ndarray) -> np.ndarray:
+    "The share of pixels in which each pair of structures differs (N, N)."
+    flat = [np.asarray(s).ravel() for s in structures]
+    return np.array([[(a != b).mean() for b in flat] for a in flat]).reshape(len(flat), len(flat))
+
+def most_distinct(structures:np.ndarray, # phase labels (N, *grid), best first
+                  k:int, # structures wanted
+                  min_difference:float=0.1, # share of pixels two distinct designs differ in
+                 ) -> list:
+    "Indices of as many structures as exist (at most k) differing pairwise: the first such set."
+    ok, k, best = _apart(structures) >= min_difference, check_int('k', k, 0), []
+    def grow(chosen, candidates):
+        nonlocal best
+        if len(chosen) > len(best): best = chosen
+        for n, i in enumerate(candidates):
+            if len(best) >= k or len(chosen) + len(candidates) - n <= len(best): return
+            grow(chosen + [i], [j for j in candidates[n + 1:] if ok[i, j]])
+    grow([], list(range(len(ok))))
+    return best
+
+# %% ../nbs/05a_design.ipynb #1f5d39a3
+def _verified(model:VAERegression, z:torch.Tensor, target:torch.Tensor, tol:float, refine:int,
+              k:int) -> bool:
+    "Whether the codes decode to k distinct structures within tol of the target on the finer grid."
+    labels = decoded_phases(model, z)
+    if len(most_distinct(labels, k)) < k: return False   # no solve needed
+    t = target.cpu().numpy()
+    err = (np.abs(physics_check(model, labels, refine) - t)/np.abs(t)).max(1)
+    return len(most_distinct(labels[err <= tol], k)) >= k
 
 # %% ../nbs/05a_design.ipynb #1e6cb3e3
 def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
@@ -226,6 +257,17 @@ def _records(labels, fine, coarse, comp, target, near, full) -> list:
                                                       near['index'], near['agreement'],
                                                       near['descriptor_error'])]
 
+# %% ../nbs/05a_design.ipynb #d7af62e2
+def _choose(labels:np.ndarray, err:np.ndarray, tol:float, k:int) -> tuple:
+    "The most distinct hits within tol (at most k, best first), then the best others apart."
+    order = np.argsort(err, kind='stable')
+    hits = order[err[order] <= tol]
+    chosen = [hits[i] for i in most_distinct(labels[hits], k)]
+    apart = _apart(labels) >= 0.1
+    for i in order[err[order] > tol]:
+        if len(chosen) < k and apart[i, chosen].all(): chosen.append(i)
+    return chosen, int(sum(err[i] <= tol for i in chosen))
+
 # %% ../nbs/05a_design.ipynb #ac75b06d
 def design(model:VAERegression, # a trained VAE-regression model (properties: stiffness entries)
            target, # one value per property (GPa)
@@ -243,16 +285,13 @@ def design(model:VAERegression, # a trained VAE-regression model (properties: st
     start, t = time.perf_counter(), check_reachable(check_can_design(model), target)
     model.eval()
     z, anchor, scale, comp = design_starts(model, t, n, near, training, seed, spread)
-    r = refine_codes(model, t, z, anchor, scale, steps, tol=tol, enough=check_int('k', k))
+    r = refine_codes(model, t, z, anchor, scale, steps, tol=tol, enough=check_int('k', k),
+                     refine=refine)
     labels = decoded_phases(model, r['z'])
     fine, coarse = physics_check(model, labels, refine), physics_check(model, labels)
-    err = (np.abs(fine - t)/np.abs(t)).max(1)
-    order = np.argsort(err)
-    keep = [order[i] for i in distinct(labels[order])]
-    hits = [i for i in keep if err[i] <= tol]
-    chosen = (hits + [i for i in keep if err[i] > tol])[:k]
+    chosen, n_hits = _choose(labels, (np.abs(fine - t)/np.abs(t)).max(1), tol, k)
     return _answer(model, t, labels[chosen], fine[chosen], coarse[chosen], comp[chosen].cpu(),
-                   r, len(hits), k, tol, training, start)
+                   r, n_hits, k, tol, training, start)
 
 # %% ../nbs/05a_design.ipynb #79a791ce
 def _answer(model, t, labels, fine, coarse, comp, r, n_hits, k, tol, training, start) -> dict:
