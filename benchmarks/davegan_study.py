@@ -6,6 +6,7 @@
     python benchmarks/davegan_study.py discriminator --steps 16000 --out runs/disc  # R1, slower discriminator
     python benchmarks/davegan_study.py discriminator --steps 80000 --only alloy_periodic_lr_disc_1e-5 --out runs/long \
         --keep nbs/results/davegan/long   # the slower discriminator at the paper's budget
+    python benchmarks/davegan_study.py r1_screen --steps 16000 --names sandstone --out runs/screen --workers 1
     python benchmarks/davegan_study.py rec_sweep --steps 16000 --out runs/sweep --workers 1  # lambda_rec 3e-4, 2 seeds
     python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
@@ -139,6 +140,11 @@ DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
                  'no_logit_norm_rec1e-3': BASE | dict(disc_out_norm=False, lambda_rec=1e-3)}
 
 
+# the light R1 penalty's E_gen on sandstone (1.2x Table 4's at 80k): a lighter penalty, or the paper's disc rate
+R1_SCREEN = {'no_logit_norm_r1_0.1': BASE | dict(disc_out_norm=False, r1_gamma=0.1),
+             'no_logit_norm_r1_1_lr_disc_4e-5': dict(lambda_rec=3e-4, disc_out_norm=False, r1_gamma=1.)}
+
+
 REC_SWEEP = {f'rec{lam:g}_s{seed}': dict(lambda_rec=lam, seed=seed)
              for lam, seed in ((3e-4, 0), (3e-4, 1), (1e-4, 1))}   # (weight, seed) between 1e-4 and 1e-3
 
@@ -164,7 +170,8 @@ def ellipse_jobs(steps, n_images=10_000):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'disc_ablation', 'ellipses', 'all', 'posterior', 'snapshot'])
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'disc_ablation', 'r1_screen', 'ellipses', 'all', 'posterior',
+                                   'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
     ap.add_argument('--keep', default='nbs/results/davegan')
@@ -186,6 +193,7 @@ if __name__ == '__main__':
                  discriminator=lambda steps: periodic_variants(steps, DISCRIMINATOR, a.names.split(',')),
                  rec_sweep=lambda steps: periodic_variants(steps, REC_SWEEP, a.names.split(',')),
                  disc_ablation=lambda steps: periodic_variants(steps, DISC_ABLATION, a.names.split(',')),
+                 r1_screen=lambda steps: periodic_variants(steps, R1_SCREEN, a.names.split(',')),
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together

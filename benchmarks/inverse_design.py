@@ -54,7 +54,7 @@ def _first_step(model, t, z, anchor, scale, level):
     "Physics refinement until one code is within `level` on the design grid: steps, seconds, best code."
     from microvae_nb.design import refine_codes
     t0 = time.perf_counter()
-    r = refine_codes(model, t, z, anchor, scale, steps=40, tol=2*level, enough=1)
+    r = refine_codes(model, t, z, anchor, scale, steps=40, tol=level, enough=1, refine=1)
     steps = r['steps'] if float(r['error'].min()) < level else 'not in 40'
     return steps, time.perf_counter() - t0, r['z'][int(r['error'].argmin())][None]
 
