@@ -6,6 +6,8 @@
 from __future__ import annotations
 import copy, math, time
 
+import ipywidgets as widgets
+from fastcore.meta import delegates
 import numpy as np
 import torch
 
@@ -13,15 +15,15 @@ from .data import check_int, check_finite
 from .metrics import descriptor_error
 from .mechanics import stiffness, effective_stiffness
 from .models import as_model_input
-from .vae import encode
+from .vae import encode, png_bytes
 from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
                                     straight_through, physics_check, stiffness_entries,
-                                    mixture_kl, _device)
+                                    mixture_kl, target_slider, _device)
 
 # %% auto #0
 __all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
            'most_distinct', 'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'spread_starts',
-           'design_starts', 'design', 'refit_prior', 'place_prior']
+           'design_starts', 'design', 'refit_prior', 'place_prior', 'designs_explorer']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -369,3 +371,26 @@ def place_prior(model:VAERegression, # a trained model; its encoder and decoder 
         opt.step()
         fall.step()
     return m
+
+# %% ../nbs/05a_design.ipynb #20e47401
+@delegates(design)
+def designs_explorer(model:VAERegression, # a trained model
+                     targets, # one target per page (a value, or one per property)
+                     scale:int=4, # display enlargement
+                     **kwargs, # `design`'s options (training, spread, k, ...)
+                    ) -> widgets.Widget:
+    "Kernel-free explorer of `design`'s answers over the targets: each design with its physics."
+    pages, names = [], model.cfg.properties
+    show = lambda v: ', '.join(f'{n.upper()} {x:.1f}' for n, x in zip(names, v))
+    for t in targets:
+        a = design(model, t, **kwargs)
+        text = [f"{show(d['physics'])} GPa ({max(d['error_percent']):.1f} %)" +
+                (f"<br>agrees {d['agreement']:.2f} with training" if d['agreement'] else '')
+                for d in a['designs']]
+        cards = [widgets.VBox([widgets.Image(value=png_bytes(s.astype(np.float32), scale),
+                                             format='png'), widgets.HTML(x)])
+                 for s, x in zip(a['structures'], text)]
+        base = f"; lookup {a['lookup']['error_percent']:.2f} %" if a['lookup'] else ''
+        title = f"<b>target {show(np.atleast_1d(t))} GPa</b>: {a['message']}{base}"
+        pages.append(widgets.VBox([widgets.HTML(title), widgets.HBox(cards)]))
+    return target_slider(pages)

@@ -27,7 +27,8 @@ __all__ = ['STIFFNESS_ENTRIES', 'VGG19_BLOCKS', 'KL_PER_NAT', 'VAERegConfig', 's
            'property_config', 'Trunk', 'RegDecoder', 'ConditionalPrior', 'mixture_kl', 'gram_distance', 'RandomFilters',
            'VGG19Features', 'load_vgg19', 'slices', 'straight_through', 'style_loss', 'VAERegOutput', 'VAERegLoss',
            'VAERegression', 'physics_term', 'balanced_scales', 'balanced_config', 'split_indices', 'predict',
-           'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal', 'design_explorer']
+           'prior_components', 'propose', 'physics_check', 'screened_proposals', 'anneal', 'target_slider',
+           'design_explorer']
 
 # %% ../nbs/05_vaereg_gmm.ipynb #0cae72a0
 @dataclass
@@ -677,6 +678,15 @@ def anneal(model:VAERegression, # the model whose decoder turns latent codes int
         trace.append(best_e.clone())
     return dict(z=best_z, error=best_e, trace=torch.stack(trace))
 
+# %% ../nbs/05_vaereg_gmm.ipynb #43ebaba1
+def target_slider(pages:list, # one widget per target
+                 ) -> widgets.Widget:
+    "The pages in a stack, switched by a slider linked in the browser (no kernel needed)."
+    stack = widgets.Stack(pages, selected_index=0)
+    slider = widgets.IntSlider(value=0, min=0, max=len(pages) - 1, description='target')
+    widgets.jslink((slider, 'value'), (stack, 'selected_index'))
+    return widgets.VBox([slider, stack])
+
 # %% ../nbs/05_vaereg_gmm.ipynb #ceeba3ed
 def design_explorer(model:VAERegression, # a trained model with one property
                     targets, # the target values the slider steps through
@@ -695,7 +705,4 @@ def design_explorer(model:VAERegression, # a trained model with one property
                                widgets.HTML(s)]) for im, s in zip(labels, text)]
         title = widgets.HTML(f'<b>target C11 = {t:.1f} GPa</b>')
         pages.append(widgets.VBox([title, widgets.HBox(cards)]))
-    stack = widgets.Stack(pages, selected_index=0)
-    slider = widgets.IntSlider(value=0, min=0, max=len(pages) - 1, description='target')
-    widgets.jslink((slider, 'value'), (stack, 'selected_index'))
-    return widgets.VBox([slider, stack])
+    return target_slider(pages)

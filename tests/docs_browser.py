@@ -1,5 +1,5 @@
-"""Real-browser test of the docs pages with kernel-free widgets: 02_vae's latent explorer and 05_vaereg_gmm's
-inverse-design explorer must work in headless Chromium.
+"""Real-browser test of the docs pages with kernel-free widgets: 02_vae's latent explorer, 05_vaereg_gmm's
+inverse-design explorer and 05a_design's explorer of designs must work in headless Chromium.
 
 Renders each notebook (executed, with its widget state saved) to HTML with local copies of require.js and the
 widget manager (@jupyter-widgets/html-manager, from npm), serves it on 127.0.0.1, and in headless Chromium moves the
@@ -20,7 +20,7 @@ FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-ne
          '--disable-sync', '--no-first-run', '--disable-quic']
 
 
-PAGES = {'02_vae': True, '05_vaereg_gmm': False}   # notebook -> whether its explorer has a dropdown to test
+PAGES = {'02_vae': True, '05_vaereg_gmm': False, '05a_design': False}   # notebook -> whether its explorer has a dropdown to test
 
 
 def render(site:Path, js:Path, name:str) -> Path:
