@@ -385,12 +385,13 @@ def designs_explorer(model:VAERegression, # a trained model
     for t in targets:
         a = design(model, t, **kwargs)
         text = [f"{show(d['physics'])} GPa ({max(d['error_percent']):.1f} %)" +
-                (f"<br>agrees {d['agreement']:.2f} with training" if d['agreement'] else '')
+                (f"<br>agrees {d['agreement']:.2f} with training"
+                 if d['agreement'] is not None else '')
                 for d in a['designs']]
         cards = [widgets.VBox([widgets.Image(value=png_bytes(s.astype(np.float32), scale),
                                              format='png'), widgets.HTML(x)])
                  for s, x in zip(a['structures'], text)]
-        base = f"; lookup {a['lookup']['error_percent']:.2f} %" if a['lookup'] else ''
+        base = f"; lookup {a['lookup']['error_percent']:.2f} %" if a['lookup'] is not None else ''
         title = f"<b>target {show(np.atleast_1d(t))} GPa</b>: {a['message']}{base}"
         pages.append(widgets.VBox([widgets.HTML(title), widgets.HBox(cards)]))
     return target_slider(pages)
