@@ -142,7 +142,7 @@ DISC_ABLATION = {'separate_calls': BASE | dict(disc_calls='separate'),
 
 # the light R1 penalty's E_gen on sandstone (1.2x Table 4's at 80k): a lighter penalty, or the paper's disc rate
 R1_SCREEN = {'no_logit_norm_r1_0.1': BASE | dict(disc_out_norm=False, r1_gamma=0.1),
-             'no_logit_norm_r1_1_lr_disc_4e-5': dict(lambda_rec=3e-4, disc_out_norm=False, r1_gamma=1.)}
+             'no_logit_norm_r1_1_lr_disc_4e-5': BASE | dict(lr_disc=4e-5, disc_out_norm=False, r1_gamma=1.)}
 
 
 REC_SWEEP = {f'rec{lam:g}_s{seed}': dict(lambda_rec=lam, seed=seed)

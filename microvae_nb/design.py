@@ -21,9 +21,10 @@ from .vaereg_gmm import (VAERegression, STIFFNESS_ENTRIES, prior_components,
                                     mixture_kl, target_slider, _device)
 
 # %% auto #0
-__all__ = ['check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases', 'refine_codes', 'distinct',
-           'most_distinct', 'nearest_training', 'property_labels', 'lookup', 'neighbour_starts', 'spread_starts',
-           'design_starts', 'design', 'refit_prior', 'place_prior', 'designs_explorer']
+__all__ = ['MIN_DIFFERENCE', 'check_can_design', 'check_reachable', 'latent_starts', 'design_error', 'decoded_phases',
+           'refine_codes', 'distinct', 'most_distinct', 'nearest_training', 'property_labels', 'lookup',
+           'neighbour_starts', 'spread_starts', 'design_starts', 'design', 'refit_prior', 'place_prior',
+           'designs_explorer']
 
 # %% ../nbs/05a_design.ipynb #78ae623a
 def check_can_design(model, # a loaded model
@@ -103,7 +104,7 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
                  penalty:float=0.01, # weight of the distance from the anchor
                  tol:float=0.05, # relative error that counts as a hit
                  enough:int|None=None, # stop once this many distinct structures are within tol
-                 refine:int=2, # ... on the grid this many times finer per axis
+                 refine:int=2, # the grid `enough` is checked on: this many times finer per axis
                 ) -> dict:
     "The best code each start reached (z), its error on the design grid, the errors before, steps."
     t = torch.as_tensor(np.atleast_1d(target), dtype=torch.float32, device=z.device)
@@ -124,24 +125,26 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
     return dict(z=best_z, error=best, before=first, steps=step)
 
 # %% ../nbs/05a_design.ipynb #6950bb5e
-def distinct(structures:np.ndarray, # phase labels (N, *grid), best first
-             min_difference:float=0.1, # share of pixels two distinct designs differ in, at least
-            ) -> list:
-    "Indices of a greedy subset whose members differ pairwise in >= min_difference of pixels."
-    flat, kept = [np.asarray(s).ravel() for s in structures], []
-    for i in range(len(flat)):
-        if all((flat[i] != flat[j]).mean() >= min_difference for j in kept): kept.append(i)
-    return kept
+MIN_DIFFERENCE = 0.1   # designs are distinct when they differ in this share of pixels or more
 
-# %% ../nbs/05a_design.ipynb #c9956142
 def _apart(structures:np.ndarray) -> np.ndarray:
     "The share of pixels in which each pair of structures differs (N, N)."
     flat = [np.asarray(s).ravel() for s in structures]
     return np.array([[(a != b).mean() for b in flat] for a in flat]).reshape(len(flat), len(flat))
 
+def distinct(structures:np.ndarray, # phase labels (N, *grid), best first
+             min_difference:float=MIN_DIFFERENCE, # share of pixels two distinct designs differ in
+            ) -> list:
+    "Indices of a greedy subset whose members differ pairwise in >= min_difference of pixels."
+    ok, kept = _apart(structures) >= min_difference, []
+    for i in range(len(ok)):
+        if ok[i, kept].all(): kept.append(i)
+    return kept
+
+# %% ../nbs/05a_design.ipynb #c9956142
 def most_distinct(structures:np.ndarray, # phase labels (N, *grid), best first
                   k:int, # structures wanted
-                  min_difference:float=0.1, # share of pixels two distinct designs differ in
+                  min_difference:float=MIN_DIFFERENCE, # share of pixels distinct designs differ in
                  ) -> list:
     "Indices of as many structures as exist (at most k) differing pairwise: the first such set."
     ok, k, best = _apart(structures) >= min_difference, check_int('k', k, 0), []
@@ -265,7 +268,7 @@ def _choose(labels:np.ndarray, err:np.ndarray, tol:float, k:int) -> tuple:
     order = np.argsort(err, kind='stable')
     hits = order[err[order] <= tol]
     chosen = [hits[i] for i in most_distinct(labels[hits], k)]
-    apart = _apart(labels) >= 0.1
+    apart = _apart(labels) >= MIN_DIFFERENCE
     for i in order[err[order] > tol]:
         if len(chosen) < k and apart[i, chosen].all(): chosen.append(i)
     return chosen, int(sum(err[i] <= tol for i in chosen))
