@@ -175,7 +175,7 @@ def nearest_training(designs:np.ndarray, # phase labels (N, *grid)
     d, tr = designs.reshape(len(designs), -1), training.reshape(len(training), -1)
     agree = np.stack([(tr == row).mean(1) for row in d])
     idx = agree.argmax(1)
-    s2 = [float(descriptor_error(a, training[i], limit_to=min(16, a.shape[-1]//2)))
+    s2 = [descriptor_error(a, training[i], limit_to=min(16, a.shape[-1]//2), ndim=a.ndim)
           for a, i in zip(designs, idx)]
     return dict(index=idx.tolist(), agreement=agree.max(1).tolist(), descriptor_error=s2)
 
