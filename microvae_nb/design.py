@@ -391,7 +391,7 @@ def designs_explorer(model:VAERegression, # a trained model
                 (f"<br>agrees {d['agreement']:.2f} with training"
                  if d['agreement'] is not None else '')
                 for d in a['designs']]
-        cards = [widgets.VBox([widgets.Image(value=png_bytes(s.astype(np.float32), scale),
+        cards = [widgets.VBox([widgets.Image(value=png_bytes(s[None].astype(np.float32), scale),
                                              format='png'), widgets.HTML(x)])
                  for s, x in zip(a['structures'], text)]
         base = f"; lookup {a['lookup']['error_percent']:.2f} %" if a['lookup'] is not None else ''
