@@ -111,13 +111,13 @@ def refine_codes(model:VAERegression, # the model whose decoder makes the struct
     tol = float(check_finite('tol', tol, 0, open_low=True))
     z = z.detach().clone().requires_grad_(True)
     opt = torch.optim.Adam([z], lr=check_finite('lr', lr, 0, open_low=True))
-    best_z, first = z.detach().clone(), None
+    best_z, first, solved = z.detach().clone(), None, {}
     for step in range(check_int('steps', steps, 0) + 1):
         err, _ = design_error(model, z, t)
         e = err.detach()
         if first is None: first, best = e.clone(), torch.full_like(e, math.inf)
         best_z[e < best], best = z.detach()[e < best], torch.minimum(best, e)
-        done = enough and _verified(model, best_z[best < tol], t, tol, refine, enough)
+        done = enough and _verified(model, best_z[best < tol], t, tol, refine, enough, solved)
         if step == steps or done: break
         loss = (err**2).sum() + penalty*(((z - anchor)/scale)**2).mean(1).sum()
         z.grad, = torch.autograd.grad(loss, [z])   # the codes only: the model is left as it is
@@ -159,12 +159,18 @@ def most_distinct(structures:np.ndarray, # phase labels (N, *grid), best first
 
 # %% ../nbs/05a_design.ipynb #1f5d39a3
 def _verified(model:VAERegression, z:torch.Tensor, target:torch.Tensor, tol:float, refine:int,
-              k:int) -> bool:
-    "Whether the codes decode to k distinct structures within tol of the target on the finer grid."
+              k:int, solved:dict|None=None) -> bool:
+    """Whether the codes decode to k distinct structures within tol of the target on the finer grid
+    (`solved`: the errors of structures solved before, by their bytes; new ones are added)."""
     labels = decoded_phases(model, z)
     if len(most_distinct(labels, k)) < k: return False   # no solve needed
-    t = target.cpu().numpy()
-    err = (np.abs(physics_check(model, labels, refine) - t)/np.abs(t)).max(1)
+    solved = {} if solved is None else solved
+    new = {s.tobytes(): s for s in labels if s.tobytes() not in solved}
+    if new:   # each structure is solved once per refinement, however many steps it stays a hit
+        t = target.cpu().numpy()
+        fine = physics_check(model, np.stack(list(new.values())), refine)
+        solved.update(zip(new, (np.abs(fine - t)/np.abs(t)).max(1)))
+    err = np.array([solved[s.tobytes()] for s in labels])
     return len(most_distinct(labels[err <= tol], k)) >= k
 
 # %% ../nbs/05a_design.ipynb #1e6cb3e3
