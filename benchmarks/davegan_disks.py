@@ -1,6 +1,7 @@
 """DA-VEGAN on a material that is not in the repository: sparse periodic disks (radius 2-5 px, 8 % area, 256^2,
 seeded), the command line's default against the discriminator candidate of 03 (periodic generator, slower
-discriminator, reconstruction weight 3e-4, no batch norm on the logit, R1 gamma 1), 16 crops of 64^2, one thread each.
+discriminator, reconstruction weight 3e-4, no batch norm on the logit, R1 gamma 1) and the candidate with R1 gamma
+0.1, 16 crops of 64^2, one thread each.
 
     python benchmarks/davegan_disks.py --steps 10000 --out runs/disks   # about 5, 9 and 9 minutes on this CPU
 

@@ -212,8 +212,10 @@ STARTS3D = dict(n=4, near=8)   # fewer starts than 2D's 12 + 16: a 32^3 solve co
 def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D):
     """The design path in 3D: a mixture VAE-Reg with the prior fed the labels and a pixel term, trained
     on the 32^3 set of `forward3d` in one stage (2D: 300 epochs, then a 40-epoch pixel fine-tune; too
-    slow here) with gradients clipped at norm 1, the epoch kept by the validation pixel term; then `design` at `targets` (k = 4 within
-    5 %, checked on the 2x finer grid), with the time each took. Skips the training if model.pt exists."""
+    slow here) with gradients clipped at norm 1, the epoch kept by the validation loss (as 2D's
+    `pixels.pt`; by the pixel term, fewer distinct designs: benchmarks/README.md); then `design` at
+    `targets` (k = 4 within 5 %, checked on the 2x finer grid), with the time each took. Skips the
+    training if model.pt exists."""
     from microvae_nb.models import load_model
     from microvae_nb.design import design
     d = load_stiffness_dataset(SET3D)
@@ -223,11 +225,11 @@ def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D):
     if not (DESIGN3D/'model.pt').exists():
         cfg = vaereg_config(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2', prior_input='label',
                             pixel_weight=pixel_weight)
-        model, hist, sec = train(cfg, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor='pix',
+        model, hist, sec = train(cfg, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor='loss',
                                  max_grad_norm=1.)   # 05: in 3D, clip
         save_checkpoint(DESIGN3D/'model.pt', model, overwrite=True)
         (DESIGN3D/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr,
-                                                           pixel_weight=pixel_weight, monitor='pix')))
+                                                           pixel_weight=pixel_weight, monitor='loss')))
         print(f'design3d model: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
     model, training = load_model(DESIGN3D/'model.pt'), dict(structures=x[tr], c11=c[tr])
     answers, structures = [], []
