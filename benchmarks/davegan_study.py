@@ -7,6 +7,8 @@
     python benchmarks/davegan_study.py discriminator --steps 80000 --only alloy_periodic_lr_disc_1e-5 --out runs/long \
         --keep nbs/results/davegan/long   # the slower discriminator at the paper's budget
     python benchmarks/davegan_study.py r1_screen --steps 16000 --names sandstone --out runs/screen --workers 1
+    python benchmarks/davegan_study.py r1_screen --steps 80000 --names carbonate \
+        --only carbonate_periodic_no_logit_norm_r1_0.1 --out runs/long --keep nbs/results/davegan/long --workers 1
     python benchmarks/davegan_study.py rec_sweep --steps 16000 --out runs/sweep --workers 1  # lambda_rec 3e-4, 2 seeds
     python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
