@@ -12,18 +12,21 @@
     python benchmarks/davegan_study.py rec_sweep --steps 16000 --out runs/sweep --workers 1  # lambda_rec 3e-4, 2 seeds
     python benchmarks/davegan_study.py snapshot --out runs/periodic  # runs still training: their latest checkpoint
     python benchmarks/davegan_study.py ellipses --steps 20000 --out runs/ellipses  # the beta sweep
+    python benchmarks/davegan_study.py defaults --steps 20000 --names checkerboard --out runs/defaults --workers 1
     python benchmarks/davegan_study.py all --out runs/study  # all three in one pool, the longest first
 
-Each job trains with `runs.train_run` (run folder under --out, checkpoint included) and then writes a small folder
-under nbs/results/davegan/<part>/<name>: config.json, history.json (ellipses: model.pt), and arrays.npz with 256
-samples and the reconstructions of (the first 256) training structures, decoded twice: with the batch-norm
-statistics of training (`*_running`) and with statistics recomputed from prior batches (`*_refreshed`). The
-notebook computes every score from these arrays.
+Every part but `defaults` trains with `PAPER_SETTINGS` plus its own changes: these runs were made while the paper's
+settings were the defaults. Each job trains with `runs.train_run` (run folder under --out, checkpoint included) and
+then writes a small folder under nbs/results/davegan/<part>/<name>: config.json, history.json (ellipses: model.pt),
+and arrays.npz with 256 samples and the reconstructions of (the first 256) training structures, decoded twice: with
+the batch-norm statistics of training (`*_running`) and with statistics recomputed from prior batches
+(`*_refreshed`). The notebook computes every score from these arrays.
 """
 import argparse, copy, json, shutil, time
 from pathlib import Path
 import multiprocessing as mp
 import numpy as np
+from microvae_nb.betavae_gan import PAPER_SETTINGS   # the runs before the defaults changed
 
 BETAS = (0.01, 1.0, 50.0)
 VARIANTS = {'linear_separate': dict(encoder_head='linear', noise_batch='separate'),
@@ -113,12 +116,12 @@ def training_set(name):
 
 def ablation_jobs(steps, seeds=(0, 1)):
     ev = dict(epochs=steps//4, eval_every=max(steps//10, 100), data='alloy')
-    return [(f'{k}_s{s}', training_set('alloy'), dict(seed=s, **ev, **v))
+    return [(f'{k}_s{s}', training_set('alloy'), PAPER_SETTINGS | dict(seed=s, **ev, **v))
             for s in seeds for k, v in VARIANTS.items()]
 
 
 def table4_jobs(steps, names=('alloy', 'carbonate', 'sandstone', 'synth1', 'composite', 'checkerboard')):
-    return [(n, training_set(n), dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
+    return [(n, training_set(n), PAPER_SETTINGS | dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
             for n in names]
 
 
@@ -167,12 +170,18 @@ def ellipse_jobs(steps, n_images=10_000):
     from microvae_nb.data import random_ellipses
     images, _ = random_ellipses(n_images, seed=0)
     kw = dict(epochs=max(1, steps*32//n_images), latent_dim=5, batch_size=32, data='ellipses')
-    return [(f'beta_{b:g}', images, dict(beta=b, **kw)) for b in BETAS]
+    return [(f'beta_{b:g}', images, PAPER_SETTINGS | dict(beta=b, **kw)) for b in BETAS]
+
+
+def default_jobs(steps, names=('checkerboard',)):
+    "The package's defaults (03's choice) on the Table 4 set-up, named by material and budget."
+    return [(f'{n}_{steps//1000}k', training_set(n), dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
+            for n in names]
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'disc_ablation', 'r1_screen', 'ellipses', 'all', 'posterior',
+    ap.add_argument('part', choices=['ablation', 'table4', 'periodic', 'stats', 'discriminator', 'rec_sweep', 'disc_ablation', 'r1_screen', 'defaults', 'ellipses', 'all', 'posterior',
                                    'snapshot'])
     ap.add_argument('--steps', type=int, default=None, help='default: 20,000 (table4: 80,000)')
     ap.add_argument('--out', default='runs/study')
@@ -196,6 +205,7 @@ if __name__ == '__main__':
                  rec_sweep=lambda steps: periodic_variants(steps, REC_SWEEP, a.names.split(',')),
                  disc_ablation=lambda steps: periodic_variants(steps, DISC_ABLATION, a.names.split(',')),
                  r1_screen=lambda steps: periodic_variants(steps, R1_SCREEN, a.names.split(',')),
+                 defaults=lambda steps: default_jobs(steps, a.names.split(',')),
                  ellipses=ellipse_jobs)
     default = lambda part: a.steps or {'table4': 80_000, 'periodic': 80_000, 'stats': 10_000}.get(part, 20_000)
     if a.part == 'all':   # the longest first, so that two workers finish together

@@ -26,8 +26,8 @@ from .distributed import (global_batch, batch_random, average_gradients,
 from .metrics import labels_of, output_labels, set_scores
 
 # %% auto #0
-__all__ = ['DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers', 'r1_penalty',
-           'train_step', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer', 'load_davegan']
+__all__ = ['PAPER_SETTINGS', 'DAVEGANConfig', 'table2_config', 'table3_config', 'DAVEGAN', 'StepLosses', 'make_optimizers',
+           'r1_penalty', 'train_step', 'generative_scores', 'refresh_batch_norm', 'DAVEGANTrainer', 'load_davegan']
 
 # %% ../nbs/03_betavae_gan.ipynb #8e89ea04
 class _DAVEGANConstants:
@@ -35,7 +35,8 @@ class _DAVEGANConstants:
     # what `vae.down_block`/`up_block` read: 4x4 stride-2 layers, batch norm, leaky ReLU
     kernel_size, down, up, batch_norm, activation = 4, 'stride', 'transpose', True, 'leaky_relu'
     # the values of fields added later that rebuild older checkpoints (`vae.saved_config`)
-    legacy = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True)
+    legacy = dict(encoder_head='table3', noise_batch='joint', refresh_bn=True, periodic=False,
+                  r1_gamma=0., disc_out_norm=True)
 
     def __post_init__(self):
         self._check_shape()
@@ -56,16 +57,16 @@ class DAVEGANConfig(_DAVEGANConstants, DiffAugSettings):
     disc_filters: tuple = (4, 8, 16, 32) # discriminator's stride-2 layers (then 4x4 valid, 1)
     gen_out_norm: bool = False # batch norm on the generator's output (Table 2: yes, 3: no)
     encoder_head: str = 'linear' # moments by a plain 4x4 valid conv, or 'table3' (+ BN, leaky ReLU)
-    periodic: bool = False # generator on a torus: periodic up-sampling, samples at random offsets
+    periodic: bool = True # generator on a torus: periodic up-sampling, samples at random offsets
     beta: float = 1.0 # weight of the KL term in the encoder loss (eq. 1)
     lambda_vae: float = 1.0 # weight of -log D(G(z_vae)) in the generator loss (eq. 7)
     lambda_noise: float = 1.0 # weight of -log D(G(z_noise)) (eq. 7)
-    lambda_rec: float = 1e-4 # weight of the reconstruction term in the generator loss (eq. 7)
+    lambda_rec: float = 3e-4 # weight of the reconstruction term in the generator loss (eq. 7)
     lr_gen: float = 1e-4 # Adam learning rate of the generator
-    lr_disc: float = 4e-5 # of the discriminator
+    lr_disc: float = 1e-5 # of the discriminator
     lr_enc: float = 1e-4 # of the encoder
-    r1_gamma: float = 0. # R1 penalty gamma/2 |grad_x D(real)|^2 on the discriminator (0: off)
-    disc_out_norm: bool = True # batch norm on the discriminator's logit (the tables' 4x4 layer)
+    r1_gamma: float = 0.1 # R1 penalty gamma/2 |grad_x D(real)|^2 on the discriminator (0: off)
+    disc_out_norm: bool = False # batch norm on the discriminator's logit (the tables' 4x4 layer)
     disc_calls: str = 'joint' # D sees real, G(z_vae), G(z_noise) in one batch, or 'separate' calls
     rec_shift: str = 'same' # D sees a reconstruction at its crop's shift, or an 'independent' one
     batch_size: int = 4 # images per step
@@ -132,6 +133,10 @@ def table3_config(**kwargs) -> DAVEGANConfig:
     """Seed 003's Table 3: 16 crops of 64x64 from one image, z_dim
     32, batch 4 (keyword arguments override)."""
     return DAVEGANConfig(**kwargs)
+
+# %% ../nbs/03_betavae_gan.ipynb #5f3ff6b2
+# the paper's values where the defaults depart from them (Table 1's rates and weights, Table 3's logit layer)
+PAPER_SETTINGS = dict(periodic=False, disc_out_norm=True, lr_disc=4e-5, r1_gamma=0., lambda_rec=1e-4)
 
 # %% ../nbs/03_betavae_gan.ipynb #fa97ec02
 def _valid_block(cin:int, cout:int, cfg:DAVEGANConfig, transpose:bool=False,

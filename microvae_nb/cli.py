@@ -24,6 +24,7 @@ from .mechanics import stiffness_dataset, merge_stiffness_dataset, load_stiffnes
 from .distributed import stop_distributed, is_main
 from .design import (design, check_can_design, check_reachable, refit_prior,
                                 place_prior, property_labels)
+from .betavae_gan import PAPER_SETTINGS
 from .runs import (RunSettings, run_settings, training_crops, train_run, vaereg_run,
                               describe_figure, save_pngs, _out_folder, _check_run_folder,
                               _write_json)
@@ -194,18 +195,22 @@ def _train_crops(out:Path, f:dict):
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
               patience=f['patience'], monitor=f['monitor'], max_grad_norm=f['max_grad_norm'],
               physics_weight=f['physics_weight'], pixel_weight=f['pixel_weight'])
+    if f['paper'] and (f['resume'] or f['model'] == 'vae'):
+        raise ValueError('--paper applies to a new DA-VEGAN run (a resumed run keeps its settings)')
     _check_run_folder(out, f['resume'], f['force'])
     s = run_settings(out, f['resume'], **{k: f[k] for k in CROP_FLAGS})
     images = (np.load(out/'training.npy') if f['resume'] else
               training_crops(s.data, s.size, s.n_crops, _threshold(s.threshold), s.seed))
     m = train_run(images, out, epochs=f['epochs'], resume=f['resume'], force=f['force'],
-                  progress=not f['quiet'], device=f['device'], **s.run_arguments())
+                  progress=not f['quiet'], device=f['device'], **s.run_arguments(),
+                  **(PAPER_SETTINGS if f['paper'] else {}))
     if m is not None: _print_run(s, len(images), m, out)
 
 # %% ../nbs/08_cli.ipynb #930422b3
 def _train_vaereg(out:Path, f:dict):
     "`microvae_train` for VAE-regression (a labelled set), from its flags."
-    _only_for('vaereg', **{k: f[k] for k in ('size', 'n_crops', 'threshold', 'beta', 'eval_every')})
+    _only_for('vaereg', paper=f['paper'] or None,
+              **{k: f[k] for k in ('size', 'n_crops', 'threshold', 'beta', 'eval_every')})
     m = vaereg_run(f['data'], out, f['epochs'], f['resume'], f['force'], not f['quiet'],
                    f['device'],
                    properties=f['properties'] and f['properties'].split(','),
@@ -233,6 +238,7 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    resume:bool=False, # continue the run in --out up to --epochs, with its settings
                    force:bool=False, # replace an existing run in --out
                    quiet:bool=False, # no progress bar
+                   paper:bool=False, # DA-VEGAN: the paper's Table 1 settings, not the defaults (03)
                    prior:str=None, # vaereg: 'mixture' (default) or 'gaussian'
                    properties:str=None, # vaereg: stiffness entries: c11 (default), c11,c22,c12
                    patience:int=None, # vaereg: early-stopping patience (default 10 epochs; 0: none)
