@@ -33,7 +33,7 @@ if __name__ == '__main__':
     devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
     print(f'| device | settings | ms/step | steps/s | 80,000 steps | vs paper (22.5 ms/step) |\n|---|---|---|---|---|---|')
     for dev in devices:
-        name = torch.cuda.get_device_name() if dev.type == 'cuda' else f'CPU, {args.threads} threads'
+        name = torch.cuda.get_device_name() if dev.type == 'cuda' else f'CPU, {args.threads} thread' + 's'*(args.threads > 1)
         for label, settings in (('defaults', {}), ("paper's", PAPER_SETTINGS)):
             ms = ms_per_step(dev, args.steps, settings)
             print(f'| {name} | {label} | {ms:.2f} | {1000/ms:.0f} | {PAPER_STEPS*ms/60000:.1f} min | {PAPER_MS/ms:.2f}x |',
