@@ -12,6 +12,8 @@
     python benchmarks/vaereg_study.py forward3d --epochs 40 --clip 1   # the same, gradients clipped at norm 1
     python benchmarks/vaereg_study.py design3d --epochs 20   # a 3D design model (mixture prior, pixel term) and its
                                                              # designs at five targets: nbs/results/vaereg/design3d/
+    python benchmarks/vaereg_study.py design3d --epochs 300 --out nbs/results/vaereg/design3d_long \
+        --run runs/design3d_long   # the same for 300 epochs, resumable: start it again to continue
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
@@ -209,37 +211,41 @@ TARGETS3D = (7., 15., 30., 50., 75.)   # C11 (GPa): the 3D set's 10th to 90th pe
 STARTS3D = dict(n=4, near=8)   # fewer starts than 2D's 12 + 16: a 32^3 solve costs about 30x a 32^2 one
 
 
-def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D):
+def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DESIGN3D, run=None):
     """The design path in 3D: a mixture VAE-Reg with the prior fed the labels and a pixel term, trained
     on the 32^3 set of `forward3d` in one stage (2D: 300 epochs, then a 40-epoch pixel fine-tune; too
     slow here) with gradients clipped at norm 1, the epoch kept by the validation loss (as 2D's
     `pixels.pt`; by the pixel term, fewer distinct designs: benchmarks/README.md); then `design` at
-    `targets` (k = 4 within 5 %, checked on the 2x finer grid), with the time each took. Skips the
-    training if model.pt exists."""
+    `targets` (k = 4 within 5 %, checked on the 2x finer grid), with the time each took, into `out`.
+    Skips the training if model.pt exists; with `run` (a folder) the training keeps a checkpoint there
+    every epoch and continues it when started again (runs longer than a session)."""
     from microvae_nb.models import load_model
     from microvae_nb.design import design
     d = load_stiffness_dataset(SET3D)
     x, c = d['structures'], d['c11']
     tr, va, te = split_indices(len(x), seed=seed)
-    DESIGN3D.mkdir(parents=True, exist_ok=True)
-    if not (DESIGN3D/'model.pt').exists():
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out/'model.pt').exists():
         cfg = vaereg_config(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2', prior_input='label',
                             pixel_weight=pixel_weight)
+        ck = dict(checkpoint=Path(run)/'checkpoint.pt') if run else {}
+        if run: Path(run).mkdir(parents=True, exist_ok=True)
         model, hist, sec = train(cfg, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor='loss',
-                                 max_grad_norm=1.)   # 05: in 3D, clip
-        save_checkpoint(DESIGN3D/'model.pt', model, overwrite=True)
-        (DESIGN3D/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr,
+                                 max_grad_norm=1.,   # 05: in 3D, clip
+                                 resume=bool(run) and ck['checkpoint'].exists(), **ck)
+        save_checkpoint(out/'model.pt', model, overwrite=True)
+        (out/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr,
                                                            pixel_weight=pixel_weight, monitor='loss')))
         print(f'design3d model: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
-    model, training = load_model(DESIGN3D/'model.pt'), dict(structures=x[tr], c11=c[tr])
+    model, training = load_model(out/'model.pt'), dict(structures=x[tr], c11=c[tr])
     answers, structures = [], []
     for t in targets:
         a = design(model, t, training=training, seed=seed, **STARTS3D)
         structures.append(a.pop('structures'))
         answers.append(a | dict(target=t))
         print(f'design3d {t} GPa: {a["message"]}, {a["seconds"]:.0f} s', flush=True)
-        (DESIGN3D/'designs.json').write_text(json.dumps(dict(starts=STARTS3D, answers=answers)))
-        np.savez_compressed(DESIGN3D/'structures.npz', *structures)
+        (out/'designs.json').write_text(json.dumps(dict(starts=STARTS3D, answers=answers)))
+        np.savez_compressed(out/'structures.npz', *structures)
 
 
 def multi(seed, epochs, patience=10):
@@ -271,6 +277,8 @@ if __name__ == '__main__':
     ap.add_argument('--name', default='pixels', help='pixels: the saved model <name>.pt beside --start')
     ap.add_argument('--start', default='inverse/mixture.pt', help='physics, pixels: the model fine-tuned')
     ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
+    ap.add_argument('--out', default=str(DESIGN3D), help='design3d: where the model and designs go')
+    ap.add_argument('--run', default=None, help='design3d: a folder for a checkpoint kept every epoch (resumable)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
@@ -279,6 +287,6 @@ if __name__ == '__main__':
                  pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name,
                              monitor=a.pixels_monitor, start=a.start),
                  forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
-                                max_grad_norm=a.clip))
+                                max_grad_norm=a.clip), design3d=dict(out=Path(a.out), run=a.run))
     run = dict(pixels=physics).get(a.part) or globals()[a.part]
     for s in map(int, a.seeds.split(',')): run(s, a.epochs, **extra.get(a.part, {}))
