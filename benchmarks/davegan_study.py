@@ -120,8 +120,9 @@ def ablation_jobs(steps, seeds=(0, 1)):
             for s in seeds for k, v in VARIANTS.items()]
 
 
-def table4_jobs(steps, names=('alloy', 'carbonate', 'sandstone', 'synth1', 'composite', 'checkerboard')):
-    return [(n, training_set(n), PAPER_SETTINGS | dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
+def table4_jobs(steps, names=('alloy', 'carbonate', 'sandstone', 'synth1', 'composite', 'checkerboard'),
+                settings=PAPER_SETTINGS):
+    return [(n, training_set(n), settings | dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
             for n in names]
 
 
@@ -175,8 +176,7 @@ def ellipse_jobs(steps, n_images=10_000):
 
 def default_jobs(steps, names=('checkerboard',)):
     "The package's defaults (03's choice) on the Table 4 set-up, named by material and budget."
-    return [(f'{n}_{steps//1000}k', training_set(n), dict(epochs=steps//4, eval_every=max(steps//20, 100), data=n))
-            for n in names]
+    return [(f'{n}_{steps//1000}k', im, kw) for n, im, kw in table4_jobs(steps, names, settings={})]
 
 
 if __name__ == '__main__':

@@ -228,11 +228,11 @@ def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DES
     if not (out/'model.pt').exists():
         cfg = vaereg_config(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2', prior_input='label',
                             pixel_weight=pixel_weight)
-        ck = dict(checkpoint=Path(run)/'checkpoint.pt') if run else {}
-        if run: Path(run).mkdir(parents=True, exist_ok=True)
+        ckpt = Path(run)/'checkpoint.pt' if run else None
+        if run: ckpt.parent.mkdir(parents=True, exist_ok=True)
         model, hist, sec = train(cfg, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor='loss',
                                  max_grad_norm=1.,   # 05: in 3D, clip
-                                 resume=bool(run) and ck['checkpoint'].exists(), **ck)
+                                 checkpoint=ckpt, resume=ckpt is not None and ckpt.exists())
         save_checkpoint(out/'model.pt', model, overwrite=True)
         (out/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr,
                                                            pixel_weight=pixel_weight, monitor='loss')))
