@@ -14,6 +14,12 @@
                                                              # designs at five targets: nbs/results/vaereg/design3d/
     python benchmarks/vaereg_study.py design3d --epochs 300 --out nbs/results/vaereg/design3d_long \
         --run runs/design3d_long   # the same for 300 epochs, resumable: start it again to continue
+    python benchmarks/vaereg_study.py design3d --epochs 25 --pixel_weight 1 --out runs/d3_pix1 \
+        --run runs/d3_pix1/run    # 3D trials: the pixel term's weight, or --style random (benchmarks/README.md)
+    python benchmarks/vaereg_study.py pixels --epochs 40 --lr 5e-4 --weight 0 --pixels_monitor loss \
+        --periodic --name periodic   # the pixel fine-tune on the torus (circular padding, shifted batches)
+    python benchmarks/vaereg_study.py pixels --epochs 40 --lr 5e-4 --weight 0 --pixels_monitor loss \
+        --periodic --name periodic --start multi/vaereg.pt   # the same for the three-property model
 
 Data: nbs/results/vaereg/grf32.npz and two32.npz (built by `stiffness_dataset`, see the chapter). Every model trains
 with the shared `Trainer` of 02_vae: Adam, learning rate 5e-4, batch 8, early stopping after 10 epochs without a lower
@@ -151,11 +157,13 @@ def property_data(cfg):
 
 
 def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', monitor=None,
-            start='inverse/mixture.pt'):
+            start='inverse/mixture.pt', periodic=False):
     """Fine-tune the committed mixture model with the physics-consistency term (and, with `pixel_weight`, a
     pixel-wise cross-entropy beside the style loss) and the prior fed the labels (teacher forcing), the epoch kept
     by the validation physics term (what design needs; without it, by the pixel term; or by `monitor`); saved
-    as <name>.pt and .json beside the `start` model (another start: `--start multi/vaereg.pt`)."""
+    as <name>.pt and .json beside the `start` model (another start: `--start multi/vaereg.pt`). With
+    `periodic`, the network pads around the torus and every training batch is shifted at random."""
+    from microvae_nb.diffaug import random_translate
     from dataclasses import replace
     from microvae_nb.zoo import load_model
     from microvae_nb.vaereg_gmm import VAERegression
@@ -163,15 +171,17 @@ def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', 
     x, c = property_data(begin.cfg)
     tr, va, te = split_indices(len(x), seed=seed)
     model = VAERegression(replace(begin.cfg, physics_weight=weight, pixel_weight=pixel_weight,
-                                  prior_input='label'))
+                                  prior_input='label', periodic=periodic))
     model.load_state_dict(begin.state_dict())
     monitor = monitor or ('phys' if weight else 'pix')
-    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor=monitor)
+    shifts = (lambda xb, g: random_translate(xb, std=1., generator=g)[0]) if periodic else None
+    model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor=monitor,
+                             augment=shifts)
     folder = (RESULTS/start).parent
     save_checkpoint(folder/f'{name}.pt', model, overwrite=True)
     (folder/f'{name}.json').write_text(json.dumps(dict(
         history=hist, seconds=sec, seed=seed, weight=weight, pixel_weight=pixel_weight, lr=lr,
-        start=Path(start).name, monitor=monitor)))
+        start=Path(start).name, monitor=monitor, periodic=periodic)))
     print(f'{name}: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
 
 
@@ -211,7 +221,7 @@ TARGETS3D = (7., 15., 30., 50., 75.)   # C11 (GPa): the 3D set's 10th to 90th pe
 STARTS3D = dict(n=4, near=8)   # fewer starts than 2D's 12 + 16: a 32^3 solve costs about 30x a 32^2 one
 
 
-def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DESIGN3D, run=None):
+def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DESIGN3D, run=None, style='s2'):
     """The design path in 3D: a mixture VAE-Reg with the prior fed the labels and a pixel term, trained
     on the 32^3 set of `forward3d` in one stage (2D: 300 epochs, then a 40-epoch pixel fine-tune; too
     slow here) with gradients clipped at norm 1, the epoch kept by the validation loss (as 2D's
@@ -226,7 +236,7 @@ def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DES
     tr, va, te = split_indices(len(x), seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     if not (out/'model.pt').exists():
-        cfg = vaereg_config(c[tr], x[tr], shape=(1, 32, 32, 32), style='s2', prior_input='label',
+        cfg = vaereg_config(c[tr], x[tr], shape=(1, 32, 32, 32), style=style, prior_input='label',
                             pixel_weight=pixel_weight)
         ckpt = Path(run)/'checkpoint.pt' if run else None
         if run: ckpt.parent.mkdir(parents=True, exist_ok=True)
@@ -234,7 +244,7 @@ def design3d(seed, epochs, pixel_weight=10., lr=5e-4, targets=TARGETS3D, out=DES
                                  max_grad_norm=1.,   # 05: in 3D, clip
                                  checkpoint=ckpt, resume=ckpt is not None and ckpt.exists())
         save_checkpoint(out/'model.pt', model, overwrite=True)
-        (out/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr,
+        (out/'model.json').write_text(json.dumps(dict(history=hist, seconds=sec, seed=seed, lr=lr, style=style,
                                                            pixel_weight=pixel_weight, monitor='loss')))
         print(f'design3d model: {len(hist["train_loss"])} epochs, {sec:.0f} s', flush=True)
     model, training = load_model(out/'model.pt'), dict(structures=x[tr], c11=c[tr])
@@ -271,22 +281,26 @@ if __name__ == '__main__':
     ap.add_argument('--patience', type=int, default=10, help='multi, forward3d: early-stopping patience (0: none)')
     ap.add_argument('--monitor', default='reg', help="forward3d: the validation term that picks the epoch ('loss', 'reg')")
     ap.add_argument('--weight', type=float, default=0.1, help='physics: weight of the physics term')
-    ap.add_argument('--pixel_weight', type=float, default=10., help='pixels: weight of the pixel term')
+    ap.add_argument('--pixel_weight', type=float, default=10., help='pixels, design3d: weight of the pixel term')
     ap.add_argument('--lr', type=float, default=2e-4, help='physics, pixels: the fine-tune\'s learning rate')
     ap.add_argument('--pixels_monitor', default=None, help="pixels: what picks the epoch (default 'phys', or 'pix')")
     ap.add_argument('--name', default='pixels', help='pixels: the saved model <name>.pt beside --start')
     ap.add_argument('--start', default='inverse/mixture.pt', help='physics, pixels: the model fine-tuned')
+    ap.add_argument('--periodic', action='store_true', help='physics, pixels: pad around the torus, shift batches')
     ap.add_argument('--clip', type=float, default=None, help="forward3d: clip the gradients' norm at this")
     ap.add_argument('--out', default=str(DESIGN3D), help='design3d: where the model and designs go')
     ap.add_argument('--run', default=None, help='design3d: a folder for a checkpoint kept every epoch (resumable)')
+    ap.add_argument('--style', default='s2', help="design3d: the style loss ('s2', 'random' filters on slices)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for part in ('forward', 'inverse', 'multi'): (RESULTS/part).mkdir(parents=True, exist_ok=True)
     extra = dict(forward=dict(methods=a.methods.split(',')), inverse=dict(priors=a.priors.split(',')),
-                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr, start=a.start),
+                 multi=dict(patience=a.patience or None), physics=dict(weight=a.weight, lr=a.lr, start=a.start,
+                                                                               periodic=a.periodic),
                  pixels=dict(weight=a.weight, lr=a.lr, pixel_weight=a.pixel_weight, name=a.name,
-                             monitor=a.pixels_monitor, start=a.start),
+                             monitor=a.pixels_monitor, start=a.start, periodic=a.periodic),
                  forward3d=dict(methods=a.methods.split(','), patience=a.patience or None, monitor=a.monitor,
-                                max_grad_norm=a.clip), design3d=dict(out=Path(a.out), run=a.run))
+                                max_grad_norm=a.clip), design3d=dict(out=Path(a.out), run=a.run,
+                                                                pixel_weight=a.pixel_weight, style=a.style))
     run = dict(pixels=physics).get(a.part) or globals()[a.part]
     for s in map(int, a.seeds.split(',')): run(s, a.epochs, **extra.get(a.part, {}))

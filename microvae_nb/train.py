@@ -252,10 +252,15 @@ def _positive(name:str, value) -> float:
     "`value` as a float when it is finite and > 0, else a clear error."
     return float(check_finite(name, value, 0, open_low=True))
 
+def _optional_callable(name:str, f):
+    "`f` when it is None or callable, else a clear error."
+    if f is None or callable(f): return f
+    raise TypeError(f'{name} must be a function or None, got {type(f).__name__}')
+
 # %% ../nbs/02b_train.ipynb #a836c604
 class Trainer(TrainerBase):
     "Train a VAE or VAE-regression model: validation, early stopping, checkpoints, exact resume."
-    unit = 'epoch'
+    unit, best_state, last_state = 'epoch', None, None
     @delegates(TrainerBase.__init__)
     def __init__(self,
                  model:nn.Module, # a registered model, or its configuration (built under `seed`)
@@ -269,6 +274,7 @@ class Trainer(TrainerBase):
                  callbacks:tuple=(), # f(trainer, logs) called after each epoch; True stops
                  monitor:str='loss', # what picks the best epoch and stops early (`loss_names`)
                  max_grad_norm:float|None=None, # clip the gradients' norm at this; None: never
+                 augment=None, # f(batch, generator) -> batch on every training batch, or None
                  **kwargs, # checkpoint, resume, progress, device, seed: as for `TrainerBase`
                 ):
         super().__init__(**kwargs)
@@ -276,12 +282,12 @@ class Trainer(TrainerBase):
         self.valid, self.train = _held_out(model, _training_data(model, images, targets), valid,
                                            valid_fraction, self.seed, self.device)
         self.batch_size, self.callbacks = check_int('batch_size', batch_size), callbacks
+        self.augment = _optional_callable('augment', augment)
         self.patience = None if patience is None else check_int('patience', patience, 0)
         self.monitor, self.model = _monitored(model, monitor), self._place(model, self.batch_size)
         self.opt = torch.optim.Adam(model.parameters(), lr=_positive('lr', lr))
         self.clip = None if max_grad_norm is None else _positive('max_grad_norm', max_grad_norm)
         self.epoch, self.history, self.best, self.waited, self.warned = 0, {}, math.inf, 0, False
-        self.best_state = self.last_state = None
         if self.resume: self._restore()
 
 # %% ../nbs/02b_train.ipynb #02f2c947
@@ -345,6 +351,7 @@ def _run_epoch(self:Trainer, data:tuple, train:bool) -> dict:
         for rows, size in _epoch_rows(order, self.batch_size, train):
             with global_batch(size) if train else nullcontext():
                 xb, *rest = (t[rows] for t in data)
+                if train and self.augment: xb = self.augment(xb, self.rng)
                 terms = self.model.loss(xb, self.model(xb), *rest)
                 if train: self._step(terms.total*(len(xb)*world_size()/size))
             for k, v in vars(terms).items(): sums[k] = sums.get(k, 0) + v.detach()*len(xb)

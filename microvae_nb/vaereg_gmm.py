@@ -43,6 +43,7 @@ class _VAERegLayers:
     decoder_filters: tuple = (64, 32, 16) # nearest 2x up-sampling + conv each (Table 3)
     kernel_size: int = 3 # conv kernel side
     prior_hidden: int = 8 # the mixture generator's tanh layer (Table 5)
+    periodic: bool = False # structures on a torus: circular padding in trunk and decoder
 
     def __post_init__(self): self._check()
 
@@ -101,6 +102,9 @@ def _check(self:VAERegConfig):
     if min(self.shape[1:]) < 2**len(self.filters):
         raise ValueError(f'Every side of {self.shape[1:]} must be >= 2^{len(self.filters)} (one '
                          'halving per trunk layer)')
+    if self.periodic and any(s % 2**len(self.decoder_filters) for s in self.shape[1:]):
+        raise ValueError(f'periodic=True needs every side of {self.shape[1:]} a multiple of '
+                         f'2^{len(self.decoder_filters)} (the decoder doubles a whole torus)')
     for name in ('reg_scale', 'style_scale', 'kl_scale', 'reg_weight', 'style_weight', 'kl_weight',
                  'physics_weight', 'pixel_weight'):
         setattr(self, name, float(check_finite(name, getattr(self, name), 0)))
@@ -171,8 +175,10 @@ class Trunk(nn.Module):
     def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
         super().__init__()
         L, k, chans = LAYERS[cfg.ndim], cfg.kernel_size, (cfg.shape[0],) + cfg.filters
+        pad = 'circular' if cfg.periodic else 'zeros'
         convs = [m for a, b in zip(chans, chans[1:])
-                 for m in (L['conv'](a, b, k, padding=k//2), nn.LeakyReLU(0.2), L['pool'](2))]
+                 for m in (L['conv'](a, b, k, padding=k//2, padding_mode=pad), nn.LeakyReLU(0.2),
+                           L['pool'](2))]
         sides = [s for s in cfg.shape[1:]]
         for _ in cfg.filters: sides = [s//2 for s in sides]
         self.body = nn.Sequential(*convs, nn.Flatten(),
@@ -181,6 +187,10 @@ class Trunk(nn.Module):
     def forward(self, x): return self.body(x)  # model input (N, C, *spatial), floats in [0, 1]
 
 # %% ../nbs/05_vaereg_gmm.ipynb #c66941a6
+def _wrap_by_one(conv:nn.Module, args:tuple) -> torch.Tensor:
+    "Forward pre-hook: the layer's input padded by one pixel on every side, around the torus."
+    return F.pad(args[0], (1, 1)*(args[0].ndim - 2), mode='circular')
+
 class RegDecoder(nn.Module):
     "z (N, latent_dim) -> logits (N, *shape), as seed 002's Table 3."
     def __init__(self, cfg:VAERegConfig):  # the configuration, saved with the weights
@@ -188,16 +198,17 @@ class RegDecoder(nn.Module):
         L, k, n_up = LAYERS[cfg.ndim], cfg.kernel_size, len(cfg.decoder_filters)
         start = tuple(max(1, s//2**n_up) for s in cfg.shape[1:])
         top, chans = cfg.decoder_filters[0], cfg.decoder_filters
-        widths = (cfg.latent_dim,) + cfg.decoder_dense
+        widths, pad = (cfg.latent_dim,) + cfg.decoder_dense, 'circular' if cfg.periodic else 'zeros'
         ups = [m for a, b in zip((top,) + chans, chans)
-               for m in (nn.Upsample(scale_factor=2), L['conv'](a, b, k, padding=k//2),
-                         nn.LeakyReLU(0.2))]
+               for m in (nn.Upsample(scale_factor=2),
+                         L['conv'](a, b, k, padding=k//2, padding_mode=pad), nn.LeakyReLU(0.2))]
         last = tuple(3 + s - n*2**n_up for s, n in zip(cfg.shape[1:], start))
+        out = L['convT'](chans[-1], cfg.shape[0], last, padding=2 if cfg.periodic else 1)
+        if cfg.periodic: out.register_forward_pre_hook(_wrap_by_one)   # then a 3x3 conv on the torus
         self.shape = cfg.shape
         self.body = nn.Sequential(*_dense_stack(widths, 'leaky_relu'),
                                   nn.Linear(widths[-1], top*math.prod(start)), nn.LeakyReLU(0.2),
-                                  nn.Unflatten(1, (top, *start)), *ups,
-                                  L['convT'](chans[-1], cfg.shape[0], last, padding=1))
+                                  nn.Unflatten(1, (top, *start)), *ups, out)
 
     def forward(self, z): return self.body(z)  # latent codes (N, latent_dim)
 
