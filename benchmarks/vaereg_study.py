@@ -163,7 +163,7 @@ def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', 
     by the validation physics term (what design needs; without it, by the pixel term; or by `monitor`); saved
     as <name>.pt and .json beside the `start` model (another start: `--start multi/vaereg.pt`). With
     `periodic`, the network pads around the torus and every training batch is shifted at random."""
-    from microvae_nb.diffaug import random_translate
+    from microvae_nb.diffaug import torus_shifts
     from dataclasses import replace
     from microvae_nb.zoo import load_model
     from microvae_nb.vaereg_gmm import VAERegression
@@ -174,9 +174,8 @@ def physics(seed, epochs, weight=0.1, lr=2e-4, pixel_weight=0., name='physics', 
                                   prior_input='label', periodic=periodic))
     model.load_state_dict(begin.state_dict())
     monitor = monitor or ('phys' if weight else 'pix')
-    shifts = (lambda xb, g: random_translate(xb, std=1., generator=g)[0]) if periodic else None
     model, hist, sec = train(model, x, c, tr, va, seed, epochs, patience=None, lr=lr, monitor=monitor,
-                             augment=shifts)
+                             augment=torus_shifts if periodic else None)
     folder = (RESULTS/start).parent
     save_checkpoint(folder/f'{name}.pt', model, overwrite=True)
     (folder/f'{name}.json').write_text(json.dumps(dict(

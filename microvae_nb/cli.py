@@ -194,7 +194,8 @@ def _train_crops(out:Path, f:dict):
     "`microvae_train` for DA-VEGAN and the VAE (crops of one microstructure), from its flags."
     _only_for(f['model'] or 'davegan', prior=f['prior'], properties=f['properties'],
               patience=f['patience'], monitor=f['monitor'], max_grad_norm=f['max_grad_norm'],
-              physics_weight=f['physics_weight'], pixel_weight=f['pixel_weight'])
+              physics_weight=f['physics_weight'], pixel_weight=f['pixel_weight'],
+              periodic=f['periodic'] or None)
     if f['paper'] and (f['resume'] or f['model'] == 'vae'):
         raise ValueError('--paper applies to a new DA-VEGAN run (a resumed run keeps its settings)')
     _check_run_folder(out, f['resume'], f['force'])
@@ -216,8 +217,13 @@ def _train_vaereg(out:Path, f:dict):
                    properties=f['properties'] and f['properties'].split(','),
                    **{k: f[k] for k in ('prior', 'latent_dim', 'batch_size', 'seed', 'patience',
                                         'monitor', 'max_grad_norm', 'physics_weight',
-                                        'pixel_weight')})
+                                        'pixel_weight')},
+                   periodic=f['periodic'] or None)
     if m is not None: _print_vaereg(m, out)
+
+def _train_either(out:Path, f:dict):
+    "`microvae_train`'s flags to the trainer of crops or of VAE-regression."
+    (_train_vaereg if _is_vaereg(out, f['model'], f['resume']) else _train_crops)(out, f)
 
 # %% ../nbs/08_cli.ipynb #5aff25c5
 @call_parse
@@ -246,10 +252,10 @@ def microvae_train(data:str=None, # example, file or slice folder (alloy); vaere
                    max_grad_norm:float=None, # vaereg: clip the gradients at this norm (default: no)
                    physics_weight:float=None, # vaereg: weight of decoded stiffness vs labels (0)
                    pixel_weight:float=None, # vaereg: weight of a pixel term beside the style (0)
+                   periodic:bool=False, # vaereg: structures on a torus (circular padding, shifts)
                   ):
     "Train DA-VEGAN or a VAE on crops of a microstructure, or VAE-regression on a labelled set."
-    flags, out = dict(locals()), _out_folder(out)
-    (_train_vaereg if _is_vaereg(out, model, resume) else _train_crops)(out, flags)
+    _train_either(_out_folder(out), dict(locals()))
 
 # %% ../nbs/08_cli.ipynb #c7876613
 @call_parse

@@ -13,8 +13,8 @@ from .data import layout, check_choice, check_finite
 from .distributed import batch_random
 
 # %% auto #0
-__all__ = ['translate', 'random_shifts', 'random_translate', 'general_kl', 'latent_parameters', 'augment_mean', 'augment_std',
-           'prior_moments', 'augmented_kl', 'DiffAugSettings']
+__all__ = ['translate', 'random_shifts', 'random_translate', 'torus_shifts', 'general_kl', 'latent_parameters', 'augment_mean',
+           'augment_std', 'prior_moments', 'augmented_kl', 'DiffAugSettings']
 
 # %% ../nbs/04_diffaug.ipynb #43dda80c
 def _check_shifts(x, shifts) -> int:
@@ -82,6 +82,13 @@ def random_translate(x:torch.Tensor, # images (N, C, *spatial)
     the images and the displacements used."""
     shifts = random_shifts(len(x), tuple(x.shape[2:]), std, x.device, generator)
     return translate(x, shifts, mode), shifts
+
+# %% ../nbs/04_diffaug.ipynb #3801b340
+def torus_shifts(x:torch.Tensor, # a batch (N, C, *spatial) of periodic structures
+                 generator:torch.Generator|None=None, # random generator on the batch's device
+                ) -> torch.Tensor:
+    "Every structure moved around the torus by its own random displacement (nearly uniform)."
+    return random_translate(x, std=1., mode='periodic', generator=generator)[0]
 
 # %% ../nbs/04_diffaug.ipynb #6f1ed279
 def general_kl(mu_post:torch.Tensor, # posterior means (N, L)

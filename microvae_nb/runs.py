@@ -22,6 +22,7 @@ from .train import Trainer, resolve_device, loss_names, trainer_for
 from .vae import VAEConfig, reconstruct, sample, png_bytes
 from .betavae_gan import table2_config, table3_config
 from .mechanics import load_stiffness_dataset
+from .diffaug import torus_shifts
 from .distributed import start_distributed, wait_for_all, is_main, world_size
 from .vaereg_gmm import (STIFFNESS_ENTRIES, VAERegression, balanced_config,
                                     split_indices, predict)
@@ -386,7 +387,7 @@ def _vaereg_config(out:Path, resume:bool, settings:dict, x:np.ndarray, c:np.ndar
     kw = dict(shape=(1, *x.shape[1:]), latent_dim=settings['latent_dim'], prior=settings['prior'],
               n_components=settings['n_components'], properties=tuple(settings['properties']), E=E,
               nu=nu, dense=256, head=128, physics_weight=settings['physics_weight'],
-              pixel_weight=settings['pixel_weight'])
+              pixel_weight=settings['pixel_weight'], periodic=settings['periodic'])
     return balanced_config(c, x, seed=settings['seed'], **kw)
 
 # %% ../nbs/08a_runs.ipynb #393089ea
@@ -405,7 +406,8 @@ def _vaereg_settings(out:Path, resume:bool, given:dict) -> dict:
 # %% ../nbs/08a_runs.ipynb #03057662
 VAEREG_DEFAULTS = dict(prior='mixture', n_components=2, latent_dim=16, properties=['c11'],
                        batch_size=8, seed=0, patience=10, monitor='loss',
-                       max_grad_norm=None, physics_weight=0., pixel_weight=0.)   # a new run's
+                       max_grad_norm=None, physics_weight=0., pixel_weight=0.,
+                       periodic=False)   # a new run's
 
 # %% ../nbs/08a_runs.ipynb #4b900496
 def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
@@ -424,6 +426,8 @@ def _vaereg_checked(out:Path, resume:bool, data, settings:dict) -> dict:
         check_finite(weight, s[weight], 0)
         if s['monitor'] == term and not s[weight]:
             raise ValueError(f'--monitor {term} needs its term: give --{weight} > 0')
+    if not isinstance(s['periodic'], bool):
+        raise ValueError(f"periodic must be True or False, got {s['periodic']!r}")
     if s['max_grad_norm'] is not None:
         check_finite('max_grad_norm', s['max_grad_norm'], 0, open_low=True)
     return s
@@ -448,8 +452,8 @@ def vaereg_run(data, # a labelled set (.npz) from `microvae_label`; None on resu
                progress:bool=True, # show a progress bar
                device=None, # 'cuda', 'cpu', ...; default cuda when available
                # prior, n_components, latent_dim, properties, batch_size, seed, patience, monitor,
-               # max_grad_norm, physics_weight, pixel_weight (None: `VAEREG_DEFAULTS`; on resume the
-               # run's own)
+               # max_grad_norm, physics_weight, pixel_weight, periodic (None: `VAEREG_DEFAULTS`; on
+               # resume the run's own)
                **settings,
               ) -> dict:
     "Train VAE-regression on a labelled set and write a run folder; the metrics (None off rank 0)."
@@ -475,7 +479,7 @@ def _fit_vaereg(cfg, x, c, split:tuple, out:Path, epochs:int, s:dict, resume:boo
     trainer = Trainer(cfg, x[tr], c[tr], valid=(x[va], c[va]), batch_size=s['batch_size'], lr=5e-4,
                       patience=s['patience'] or None, monitor=s['monitor'],
                       max_grad_norm=s['max_grad_norm'], checkpoint=out/'checkpoint.pt',
-                      resume=resume,
+                      resume=resume, augment=torus_shifts if cfg.periodic else None,
                       progress=progress, device=device, seed=s['seed'])
     history = trainer.fit(epochs)
     pred = predict(trainer.model, x[te])[0]

@@ -204,7 +204,7 @@ class RegDecoder(nn.Module):
                          L['conv'](a, b, k, padding=k//2, padding_mode=pad), nn.LeakyReLU(0.2))]
         last = tuple(3 + s - n*2**n_up for s, n in zip(cfg.shape[1:], start))
         out = L['convT'](chans[-1], cfg.shape[0], last, padding=2 if cfg.periodic else 1)
-        if cfg.periodic: out.register_forward_pre_hook(_wrap_by_one)   # then a 3x3 conv on the torus
+        if cfg.periodic: out.register_forward_pre_hook(_wrap_by_one)   # a 3x3 conv on the torus
         self.shape = cfg.shape
         self.body = nn.Sequential(*_dense_stack(widths, 'leaky_relu'),
                                   nn.Linear(widths[-1], top*math.prod(start)), nn.LeakyReLU(0.2),
