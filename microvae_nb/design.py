@@ -356,29 +356,42 @@ def refit_prior(model:VAERegression, # a trained model; its encoder and decoder 
     return m
 
 # %% ../nbs/05a_design.ipynb #0df44cef
+def _means_error(m:VAERegression, # the model whose prior is placed
+                 t:torch.Tensor, # targets (B, P)
+                ) -> torch.Tensor:
+    "Each component mean's decoded, rounded largest relative error at each target (B*K,)."
+    means = m.prior(m.normalise(t))[1]   # (B, K, L)
+    return design_error(m, means.flatten(0, 1), t.repeat_interleave(means.shape[1], 0))[0]
+
+# %% ../nbs/05a_design.ipynb #23ace148
 def place_prior(model:VAERegression, # a trained model; its encoder and decoder are kept as they are
                 labels, # the targets to place it for (N, P) or (N,), e.g. the training labels
-                steps:int=400, # Adam steps, the learning rate falling linearly to zero
-                batch:int=16, # targets per step, drawn from `labels`
+                steps:int=1600, # Adam steps, the learning rate falling linearly to zero
+                batch:int=8, # targets per step, drawn from `labels`
                 lr:float=0.01, # Adam's first learning rate
+                every:int=25, # steps between checks; the prior with the best check is kept
                 seed:int=0, # seed of the draws
                ) -> VAERegression:
     """A copy of the model whose prior puts every component's mean, at a target, on a code that
     decodes (rounded) to the target's properties, fit by the physics error through the solve."""
     m = copy.deepcopy(check_can_design(model)).eval()
     c = _label_rows(m, labels, 'the targets')
+    check = c[c[:, 0].argsort()][torch.linspace(0, len(c) - 1, 24).long()]   # spread over the range
     ps = [p for layer in (m.prior.body, m.prior.means) for p in layer.parameters()]   # the means'
     opt = torch.optim.Adam(ps, lr=float(check_finite('lr', lr, 0, open_low=True)))
-    n, b = check_int('steps', steps, 0), check_int('batch', batch)
+    n, b, every = check_int('steps', steps, 0), check_int('batch', batch), check_int('every', every)
     fall = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s/max(n, 1))
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(n):
+    g, best = torch.Generator().manual_seed(seed), (math.inf, None)
+    for s in range(n + 1):
+        if s % every == 0 or s == n:
+            with torch.no_grad(): e = float(_means_error(m, check).mean())
+            if e < best[0]: best = e, copy.deepcopy(m.prior.state_dict())
+        if s == n: break
         t = c[torch.randint(len(c), (b,), generator=g).to(c.device)]
-        means = m.prior(m.normalise(t))[1]   # (b, K, L)
-        err = design_error(m, means.flatten(0, 1), t.repeat_interleave(means.shape[1], 0))[0]
-        for p, d in zip(ps, torch.autograd.grad((err**2).mean(), ps)): p.grad = d
+        for p, d in zip(ps, torch.autograd.grad((_means_error(m, t)**2).mean(), ps)): p.grad = d
         opt.step()
         fall.step()
+    m.prior.load_state_dict(best[1])
     return m
 
 # %% ../nbs/05a_design.ipynb #20e47401
