@@ -381,7 +381,7 @@ def place_prior(model:VAERegression, # a trained model; its encoder and decoder 
     opt = torch.optim.Adam(ps, lr=float(check_finite('lr', lr, 0, open_low=True)))
     n, b, every = check_int('steps', steps, 0), check_int('batch', batch), check_int('every', every)
     fall = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s/max(n, 1))
-    g, best = torch.Generator().manual_seed(seed), (math.inf, None)
+    g, best = torch.Generator().manual_seed(seed), (math.inf, copy.deepcopy(m.prior.state_dict()))
     for s in range(n + 1):
         if s % every == 0 or s == n:
             with torch.no_grad(): e = float(_means_error(m, check).mean())
