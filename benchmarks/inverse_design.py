@@ -103,6 +103,7 @@ def design_model(name, two):
     base, _, how = name.partition('+')
     model = load_model(RESULTS/f'inverse/{base}.pt')
     if not how: return model, 0.
+    if how not in ('refit', 'place'): raise ValueError(f"{name}: expected 'name', 'name+refit' or 'name+place'")
     rows = split_indices(len(two['c11']), seed=0)[0]
     t0 = time.perf_counter()
     model = (refit_prior(model, two['structures'][rows]) if how == 'refit' else
